@@ -1,0 +1,22 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ResetPasswordForm } from './reset-password-form';
+
+// middleware.ts also sends Referrer-Policy: no-referrer for this path.
+export const metadata: Metadata = { title: 'Choose a new password', referrer: 'no-referrer' };
+
+export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { token } = await searchParams;
+  return (
+    <>
+      <h1>Choose a new password</h1>
+      {typeof token === 'string' ? (
+        <ResetPasswordForm token={token} />
+      ) : (
+        <p>
+          This page needs the link from your reset email. <Link href="/forgot-password">Ask for one</Link>.
+        </p>
+      )}
+    </>
+  );
+}

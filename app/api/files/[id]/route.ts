@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { loadRequestSession } from '@/server/auth/request-session';
+import { getDb } from '@/server/db';
+import { findOwnFile } from '@/server/files';
+import { NotFoundError } from '@/server/security/errors';
+
+export const dynamic = 'force-dynamic';
+
+const notFound = () => Response.json({ error: 'NOT_FOUND', message: 'No such file.' }, { status: 404, headers: { 'Cache-Control': 'no-store' } });
+
+/** Downloads a file its owner uploaded. Anyone else — and any unknown id — gets the same 404. */
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const db = getDb();
+  const session = await loadRequestSession({ db, headers: request.headers });
+  if (!session || session.pendingSecondFactor) return notFound();
+  try {
+    const file = await findOwnFile(db, session.userId, (await params).id);
+    const bytes = await readFile(file.path);
+    const asciiName = file.displayName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    return new Response(bytes, {
+      headers: {
+        'Content-Type': file.mime,
+        'Content-Length': String(bytes.length),
+        'Content-Disposition': `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(file.displayName)}`,
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'Cache-Control': 'private, no-store',
+      },
+    });
+  } catch (error) {
+    if (error instanceof NotFoundError || (error as { code?: string }).code === 'ENOENT') return notFound();
+    throw error;
+  }
+}

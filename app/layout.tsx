@@ -1,0 +1,35 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { connection } from 'next/server';
+import type { ReactNode } from 'react';
+import { TRPCReactProvider } from './_trpc/provider';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Bastion', template: '%s · Bastion' },
+  description: 'A Next.js + tRPC starter with authentication and request hardening done right.',
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, so each script Next emits carries this request's CSP nonce.
+  await connection();
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <Link href="/" className="brand">
+            Bastion
+          </Link>
+          <nav aria-label="Main">
+            <Link href="/login">Sign in</Link>
+            <Link href="/signup">Sign up</Link>
+            <Link href="/account">Account</Link>
+          </nav>
+        </header>
+        <TRPCReactProvider>
+          <main>{children}</main>
+        </TRPCReactProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,126 @@
+// Benchmark, not a test: the Redis throttle store (one Lua round trip per call) against
+// rate-limiter-flexible's RateLimiterRedis.consume and the naive get/incr/expire/ttl sequence,
+// on one throwaway redis-server. Run with `npm run bench` or `npx tsx bench/throttle.ts`.
+import { pathToFileURL } from 'node:url';
+import Redis from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { redisServerBin, startRedisServer } from '../scripts/services';
+import { AttemptThrottle } from '../server/security/throttle';
+import { RedisThrottleStore } from '../server/security/throttle-redis';
+
+const OPS = 20_000;
+const CONCURRENCY = 50;
+const KEYS = 1_000;
+const TIME_LIMIT_MS = 15_000;
+/** Rounds interleave the cases; each case reports its median round, which evens out a noisy machine. */
+const ROUNDS = 3;
+
+type Case = { name: string; call: (key: string) => Promise<unknown> };
+type Result = { name: string; ops: number; seconds: number; roundTrips: number; serverCommands: number; p50: number; p99: number };
+
+/** Counts what the client sends: every command goes through sendCommand, one round trip each here (no pipelines). */
+function countRoundTrips(client: Redis): () => number {
+  let sent = 0;
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (...args: Parameters<Redis['sendCommand']>) => {
+    sent += 1;
+    return send(...args);
+  };
+  return () => sent;
+}
+
+/** Commands the server executed, from INFO commandstats (commands run inside Lua scripts included). */
+async function serverCommands(admin: Redis): Promise<number> {
+  const info = await admin.info('commandstats');
+  return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+async function measure(admin: Redis, sent: () => number, { name, call }: Case): Promise<Result> {
+  const latencies: number[] = [];
+  const [sentBefore, commandsBefore] = [sent(), await serverCommands(admin)];
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < OPS && performance.now() - started < TIME_LIMIT_MS) {
+      const key = `user${next++ % KEYS}@example.com`;
+      const t = performance.now();
+      await call(key);
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const ops = latencies.length;
+  // The INFO call itself counts as one server command.
+  const commands = (await serverCommands(admin)) - commandsBefore - 1;
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) => latencies[Math.min(ops - 1, Math.floor(ops * p))] ?? 0;
+  const roundTrips = (sent() - sentBefore) / ops;
+  return { name, ops, seconds, roundTrips, serverCommands: commands / ops, p50: percentile(0.5), p99: percentile(0.99) };
+}
+
+function cases(client: Redis): Case[] {
+  const store = new RedisThrottleStore(client);
+  const throttle = new AttemptThrottle(store, { maxAttempts: 1_000_000_000, windowSeconds: 60, namespace: 'bench-throttle', failOpen: false });
+  const limiter = new RateLimiterRedis({ storeClient: client, points: 1_000_000_000, duration: 60, keyPrefix: 'bench-rlf' });
+  return [
+    { name: 'AttemptThrottle.hit (Redis store)', call: (key) => throttle.hit(key) },
+    { name: 'AttemptThrottle.reserve (Redis store)', call: (key) => throttle.reserve(key) },
+    { name: 'RateLimiterRedis.consume', call: (key) => limiter.consume(key) },
+    {
+      name: 'naive get/incr/expire/ttl',
+      call: async (key) => {
+        const name = `bench-naive:${key}`;
+        await client.get(name);
+        await client.incr(name);
+        await client.expire(name, 60);
+        return client.ttl(name);
+      },
+    },
+  ];
+}
+
+function print(results: Result[]): void {
+  const baseline = results[0];
+  const rows = results.map((r) => ({
+    'case': r.name,
+    'ops': r.ops,
+    'calls/s': Math.round(r.ops / r.seconds),
+    'round trips/call': r.roundTrips.toFixed(2),
+    'server cmds/call': r.serverCommands.toFixed(2),
+    'p50 ms': r.p50.toFixed(2),
+    'p99 ms': r.p99.toFixed(2),
+    'vs hit': baseline ? `${((r.ops / r.seconds) / (baseline.ops / baseline.seconds)).toFixed(2)}×` : '',
+  }));
+  console.log(`\nthrottle bench: ${OPS} calls per case and round (or ${TIME_LIMIT_MS / 1000} s), median of ${ROUNDS} rounds,`
+    + ` ${CONCURRENCY} in flight, ${KEYS} keys, one redis-server on loopback`);
+  console.table(rows);
+}
+
+export default async function run(): Promise<void> {
+  const bin = redisServerBin();
+  if (!bin) {
+    console.log('throttle bench skipped: redis-server not found (apt-get install -y redis-server)');
+    return;
+  }
+  const redis = await startRedisServer(bin);
+  const client = new Redis(redis.url);
+  const admin = new Redis(redis.url);
+  try {
+    const sent = countRoundTrips(client);
+    const all = cases(client);
+    // Warm every case first (script load, JIT), so the order of the cases does not matter.
+    for (const benchCase of all) await Promise.all(Array.from({ length: 2_000 }, (_, i) => benchCase.call(`warmup${i % 50}`)));
+    const rounds: Result[][] = all.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, benchCase] of all.entries()) rounds[i]?.push(await measure(admin, sent, benchCase));
+    }
+    print(rounds.map((results) => results.sort((a, b) => a.ops / a.seconds - b.ops / b.seconds)[Math.floor(ROUNDS / 2)]!));
+  } finally {
+    client.disconnect();
+    admin.disconnect();
+    await redis.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

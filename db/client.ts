@@ -1,0 +1,29 @@
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Database = ReturnType<typeof createDatabase>['db'];
+export type SqlClient = postgres.Sql;
+
+export function createDatabase(url: string, options: { max?: number } = {}) {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    connect_timeout: 5,
+    idle_timeout: 30,
+    // Errors reach our own logger; postgres.js would otherwise print NOTICEs to stdout.
+    onnotice: () => undefined,
+  });
+  return { sql, db: drizzle(sql, { schema }) };
+}
+
+type Shared = { bastionDatabase?: ReturnType<typeof createDatabase> };
+
+/**
+ * One pool per process. Next bundles middleware and route handlers separately, so a
+ * module-level singleton would exist once per bundle; globalThis is shared by all of them.
+ */
+export function sharedDatabase(url: string, max: number) {
+  const shared = globalThis as Shared;
+  shared.bastionDatabase ??= createDatabase(url, { max });
+  return shared.bastionDatabase;
+}

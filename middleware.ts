@@ -1,0 +1,92 @@
+// The network boundary (runtime nodejs). For every request: resolve the client IP once from the
+// peer the HTTP entry recorded (and trusted proxies only), refuse foreign-origin unsafe requests
+// (403), oversized declared bodies (413) and API floods (429), and set the CSP nonce and the
+// page security headers. Next 16 calls this convention proxy.ts; see README for the migration.
+import { type NextRequest, NextResponse } from 'next/server';
+import { getAuditLog } from '@/server/audit';
+import { hasValidCsrfCookie, csrfBinding, issueCsrfCookie } from '@/server/auth/csrf-cookie';
+import { readCookie, sessionCookieName } from '@/server/auth/cookie-read';
+import { getConfig } from '@/server/config';
+import { getClientIpFromHeaders, ipBucket } from '@/server/security/client-ip';
+import { checkRequestOrigin, SAFE_METHODS } from '@/server/security/csrf';
+import { TooManyRequestsError, StoreUnavailableError } from '@/server/security/errors';
+import { CLIENT_IP_HEADER, contentSecurityPolicy, createNonce, NONCE_HEADER, pageSecurityHeaders } from '@/server/security/headers';
+import { getApiThrottle } from '@/server/throttles';
+
+const UPLOAD_PATHS = ['/api/trpc/files.upload'];
+const isApi = (path: string) => path.startsWith('/api/');
+const isPublicFile = (path: string) => !isApi(path) && !path.startsWith('/_next/') && /\.[A-Za-z0-9]{1,8}$/.test(path);
+
+function withSecurityHeaders(response: NextResponse, csp: string | null, path: string): NextResponse {
+  const config = getConfig();
+  for (const [name, value] of Object.entries(pageSecurityHeaders({ production: config.production }))) response.headers.set(name, value);
+  if (csp) response.headers.set('Content-Security-Policy', csp);
+  // One-time tokens travel in these pages' URLs: never leak them in a Referer.
+  if (path === '/reset-password' || path === '/activate') response.headers.set('Referrer-Policy', 'no-referrer');
+  if (isApi(path)) response.headers.set('Cache-Control', 'no-store');
+  return response;
+}
+
+function refuse(status: 400 | 403 | 413 | 429 | 503, body: Record<string, string>, path: string, headers: Record<string, string> = {}) {
+  const response = NextResponse.json(body, { status, headers });
+  return withSecurityHeaders(response, `default-src 'none'; frame-ancestors 'none'`, path);
+}
+
+export async function middleware(request: NextRequest) {
+  const config = getConfig();
+  const path = request.nextUrl.pathname;
+  const headers = new Headers(request.headers);
+  for (const internal of [CLIENT_IP_HEADER, NONCE_HEADER]) headers.delete(internal);
+
+  const ip = getClientIpFromHeaders(request.headers, { trustedProxies: config.trustedProxies, trustedHeader: config.trustedProxyHeader });
+  headers.set(CLIENT_IP_HEADER, ip);
+  const audit = (details: Record<string, unknown>) =>
+    getAuditLog().record({ event: 'csrf_rejected', ip, userAgent: request.headers.get('user-agent'), method: request.method, path, details });
+
+  if (!SAFE_METHODS.has(request.method)) {
+    const hasSession = readCookie(request.headers, sessionCookieName()) !== undefined;
+    const verdict = checkRequestOrigin(request.headers, config.allowedOrigins, hasSession);
+    if (!verdict.ok) {
+      await audit({ reason: verdict.reason, origin: request.headers.get('origin'), secFetchSite: request.headers.get('sec-fetch-site') });
+      return refuse(403, { error: 'FORBIDDEN', message: 'Cross-site request refused.' }, path);
+    }
+  }
+
+  const limit = UPLOAD_PATHS.some((prefix) => path.startsWith(prefix)) ? config.uploadLimitBytes : config.bodyLimitBytes;
+  const declared = request.headers.get('content-length');
+  if (declared !== null && !/^\d{1,15}$/.test(declared)) return refuse(400, { error: 'BAD_REQUEST', message: 'Invalid Content-Length.' }, path);
+  if (declared !== null && Number(declared) > limit) {
+    return refuse(413, { error: 'PAYLOAD_TOO_LARGE', message: `Request body exceeds the ${limit}-byte limit.` }, path, { Connection: 'close' });
+  }
+
+  if (isApi(path) && path !== '/api/health') {
+    try {
+      await getApiThrottle().reserveOrThrow(ipBucket(ip));
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) {
+        return refuse(429, { error: 'TOO_MANY_REQUESTS', message: error.message }, path, { 'Retry-After': String(error.retryAfterSeconds) });
+      }
+      if (error instanceof StoreUnavailableError) return refuse(503, { error: 'SERVICE_UNAVAILABLE', message: error.message }, path);
+      throw error;
+    }
+  }
+
+  if (isApi(path) || isPublicFile(path)) {
+    const response = NextResponse.next({ request: { headers } });
+    // API route handlers that serve content (file downloads) set their own CSP.
+    return isApi(path) ? withSecurityHeaders(response, null, path) : response;
+  }
+
+  const nonce = createNonce();
+  const csp = contentSecurityPolicy(nonce, { development: !config.production });
+  headers.set(NONCE_HEADER, nonce);
+  headers.set('Content-Security-Policy', csp); // Next reads the nonce from here and stamps its scripts
+  const response = withSecurityHeaders(NextResponse.next({ request: { headers } }), csp, path);
+  if (!hasValidCsrfCookie(request.headers)) issueCsrfCookie(response.headers, csrfBinding(request.headers));
+  return response;
+}
+
+export const config = {
+  runtime: 'nodejs',
+  matcher: ['/((?!_next/static|_next/image).*)'],
+};

@@ -1,0 +1,41 @@
+// Shared start-up for `npm run dev` and `npm start`: validate configuration (exit 1 naming every
+// bad variable), migrate, start the HTTP entry, and shut down cleanly on SIGINT/SIGTERM.
+import type { Server } from 'node:http';
+import { loadEnvConfig } from '@next/env';
+import { migrateDatabase } from '../db/migrate';
+import { ConfigError, type Config, getConfig, loadConfig } from '../server/config';
+import { startHttpEntry } from '../server/http-entry';
+
+/** Validates the environment as it is now (without caching it); exits 1 naming each bad variable. */
+export function configOrExit(): Config {
+  loadEnvConfig(process.cwd(), process.env.NODE_ENV !== 'production', { info: () => undefined, error: console.error });
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`\n${error.message}\n\nSee .env.example for every variable.\n`);
+    process.exit(1);
+  }
+}
+
+export async function boot(options: { dev: boolean; onShutdown?: () => Promise<void> }): Promise<Server> {
+  configOrExit();
+  const config = getConfig();
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
+  await migrateDatabase(config.databaseUrl);
+  const server = await startHttpEntry(config, { dev: options.dev });
+  console.log(`Bastion listening on http://${config.host}:${config.port} (public origin ${config.appOrigin})`);
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await options.onShutdown?.();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  return server;
+}

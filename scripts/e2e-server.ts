@@ -1,0 +1,31 @@
+// The server Playwright runs: throwaway PostgreSQL (or PGlite) and Redis, migrated, and the
+// built app on E2E_PORT, delivering mail over SMTP to a local catcher with an inbox page. Everything stops when Playwright sends SIGTERM.
+import { migrateDatabase } from '../db/migrate';
+import { startApp } from '../test/app';
+import { startMailCatcher } from '../test/mail-catcher';
+import { redisServerBin, type RunningService, startRedisServer, startThrowawayPostgres } from './services';
+
+const [port, smtpPort, mailboxPort] = process.argv.slice(2, 5).map(Number);
+if (!port || !smtpPort || !mailboxPort) throw new Error('usage: e2e-server.ts <app port> <smtp port> <mailbox port>');
+const running: RunningService[] = [];
+const stopAll = async () => {
+  await Promise.allSettled(running.reverse().map((service) => service.stop()));
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stopAll());
+process.on('SIGINT', () => void stopAll());
+
+const catcher = await startMailCatcher(smtpPort, mailboxPort);
+running.push({ url: `http://127.0.0.1:${mailboxPort}`, stop: catcher.stop });
+const postgres = await startThrowawayPostgres();
+running.push(postgres);
+await migrateDatabase(postgres.url);
+const redisBin = redisServerBin();
+const redis = redisBin ? await startRedisServer(redisBin) : undefined;
+if (redis) running.push(redis);
+const app = await startApp(
+  { DATABASE_URL: postgres.url, REDIS_URL: redis?.url, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, LOG_LEVEL: 'warn' },
+  port,
+);
+running.push({ url: app.origin, stop: app.stop });
+console.log(`e2e app ready at ${app.origin} (${postgres.kind}${redis ? ' + redis' : ''})`);

@@ -1,0 +1,47 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { SecurityError, TooManyRequestsError } from '@/server/security/errors';
+
+const CODE_BY_STATUS: Record<SecurityError['status'], TRPC_ERROR_CODE_KEY> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  422: 'UNPROCESSABLE_CONTENT',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+const UNAVAILABLE = 'Service temporarily unavailable. Please try again shortly.';
+const INTERNAL = 'Something went wrong. Please try again.';
+
+/** Connection-level failures of Postgres or Redis: the request may succeed once the service is back. */
+function isServiceDown(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03'].includes(
+      String(code),
+    ) || /Connection is closed|Stream isn't writeable|Command timed out/.test(message)
+  );
+}
+
+/**
+ * The one place that turns domain errors into tRPC errors. Only SecurityError messages (written
+ * to be shown) reach clients; anything else becomes a generic message without details.
+ */
+export function toTRPCError(error: unknown, resHeaders?: Headers): TRPCError {
+  if (error instanceof TRPCError) {
+    if (!(error.cause instanceof SecurityError)) return error;
+    return toTRPCError(error.cause, resHeaders);
+  }
+  if (error instanceof TooManyRequestsError) resHeaders?.set('Retry-After', String(error.retryAfterSeconds));
+  if (error instanceof SecurityError) {
+    return new TRPCError({ code: CODE_BY_STATUS[error.status], message: error.message, cause: error });
+  }
+  if (isServiceDown(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE, cause: error });
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: INTERNAL, cause: error });
+}
+
+export const GENERIC_INTERNAL_MESSAGE = INTERNAL;

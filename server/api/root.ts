@@ -1,0 +1,20 @@
+import { createCallerFactory, createTRPCRouter } from './trpc';
+import { accountRouter } from './routers/account';
+import { authRouter } from './routers/auth';
+import { devRouter } from './routers/dev';
+import { filesRouter } from './routers/files';
+import { systemRouter } from './routers/system';
+import { webhooksRouter } from './routers/webhooks';
+
+export const appRouter = createTRPCRouter({
+  system: systemRouter,
+  auth: authRouter,
+  account: accountRouter,
+  dev: devRouter,
+  files: filesRouter,
+  webhooks: webhooksRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,53 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { auditEvents } from '@/db/schema';
+import { getAuthService } from '@/server/auth';
+import { listSessions, revokeSession, revokeUserSessions } from '@/server/auth/sessions';
+import { getAuditLog } from '@/server/audit';
+import { NotFoundError } from '@/server/security/errors';
+import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
+
+export const accountRouter = createTRPCRouter({
+  sessions: protectedProcedure.query(async ({ ctx }) => {
+    const rows = await listSessions(ctx.db, ctx.auth.userId);
+    return rows.map((row) => ({
+      ...row,
+      current: row.id === ctx.auth.sessionId,
+      createdAt: row.createdAt.toISOString(),
+      lastSeenAt: row.lastSeenAt.toISOString(),
+      expiresAt: row.expiresAt.toISOString(),
+    }));
+  }),
+
+  /** Another user's session id answers 404, exactly like an unknown one. */
+  revokeSession: protectedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    const revoked = await revokeSession(ctx.db, ctx.auth.userId, input.id);
+    if (!revoked) throw new NotFoundError('No such session.');
+    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details: { sessionId: input.id } });
+    return { ok: true };
+  }),
+
+  revokeOtherSessions: protectedProcedure.mutation(async ({ ctx }) => {
+    const count = await revokeUserSessions(ctx.db, ctx.auth.userId, ctx.auth.sessionId);
+    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details: { others: count } });
+    return { revoked: count };
+  }),
+
+  changePassword: protectedProcedure
+    .input(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }))
+    .mutation(async ({ ctx, input }) => {
+      await getAuthService().changePassword({ ...input, userId: ctx.auth.userId, sessionId: ctx.auth.sessionId }, requestInfo(ctx));
+      return { message: 'Password changed. Your other sessions were signed out.' };
+    }),
+
+  /** This user's recent security events — never anyone else's. */
+  activity: protectedProcedure.query(async ({ ctx }) => {
+    const rows = await ctx.db
+      .select({ id: auditEvents.id, event: auditEvents.event, ip: auditEvents.ip, userAgent: auditEvents.userAgent, createdAt: auditEvents.createdAt })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.userId, ctx.auth.userId)))
+      .orderBy(desc(auditEvents.createdAt))
+      .limit(25);
+    return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+  }),
+});

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { getAuthService } from '@/server/auth';
+import { knownDeviceUserIds, rememberDevice } from '@/server/auth/device-cookie';
+import { emailSchema } from '@/server/auth/email';
+import { revokeSession } from '@/server/auth/sessions';
+import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
+import { getAuditLog } from '@/server/audit';
+import { createTRPCRouter, publicProcedure, requestInfo } from '../trpc';
+
+// Bounded here so hostile inputs are refused (400) before any hashing; the policy itself is in
+// server/security/password.ts and answers 422 with a message safe to show.
+const password = z.string().min(1, 'Enter your password.').max(1024, 'That password is too long.');
+const token = z.string().min(1).max(256);
+
+const SENT = 'If that address can receive mail from us, a message is on its way. Check your inbox.';
+
+export const authRouter = createTRPCRouter({
+  me: publicProcedure.query(async ({ ctx }) => {
+    const session = await ctx.session();
+    return session && !session.pendingSecondFactor ? { email: session.email, userId: session.userId } : null;
+  }),
+
+  signup: publicProcedure.input(z.object({ email: emailSchema, password })).mutation(async ({ ctx, input }) => {
+    await getAuthService().signup(input, requestInfo(ctx));
+    return { message: SENT };
+  }),
+
+  activate: publicProcedure.input(z.object({ token })).mutation(async ({ ctx, input }) => {
+    await getAuthService().activate(input.token, requestInfo(ctx));
+    return { message: 'Your account is active. You can sign in now.' };
+  }),
+
+  resendActivation: publicProcedure.input(z.object({ email: emailSchema })).mutation(async ({ ctx, input }) => {
+    await getAuthService().resendActivation(input.email, requestInfo(ctx));
+    return { message: SENT };
+  }),
+
+  login: publicProcedure.input(z.object({ email: emailSchema, password })).mutation(async ({ ctx, input }) => {
+    const known = await knownDeviceUserIds(ctx.headers);
+    const result = await getAuthService().login({ ...input, knownDevice: (userId) => known.includes(userId) }, requestInfo(ctx));
+    await writeSessionCookie(ctx.resHeaders, result.token);
+    if (!result.pendingSecondFactor) await rememberDevice(ctx.headers, ctx.resHeaders, result.userId);
+    return { pendingSecondFactor: result.pendingSecondFactor };
+  }),
+
+  logout: publicProcedure.mutation(async ({ ctx }) => {
+    const session = await ctx.session();
+    clearSessionCookie(ctx.resHeaders);
+    if (!session) return { ok: true };
+    await revokeSession(ctx.db, session.userId, session.sessionId);
+    await getAuditLog().record({ event: 'logout', userId: session.userId, ...requestInfo(ctx) });
+    return { ok: true };
+  }),
+
+  requestPasswordReset: publicProcedure.input(z.object({ email: emailSchema })).mutation(async ({ ctx, input }) => {
+    await getAuthService().requestPasswordReset(input.email, requestInfo(ctx));
+    return { message: SENT };
+  }),
+
+  resetPassword: publicProcedure.input(z.object({ token, password })).mutation(async ({ ctx, input }) => {
+    await getAuthService().resetPassword(input, requestInfo(ctx));
+    clearSessionCookie(ctx.resHeaders);
+    return { message: 'Your password was changed and every session was signed out. Sign in with the new password.' };
+  }),
+});

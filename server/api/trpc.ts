@@ -1,0 +1,88 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError, z } from 'zod';
+import { loadRequestSession } from '@/server/auth/request-session';
+import { getDb } from '@/server/db';
+import { getLogger } from '@/server/log';
+import { getAuditLog } from '@/server/audit';
+import { csrfTokenMatches } from '@/server/auth/csrf-cookie';
+import type { SecurityEventName } from '@/server/security/audit';
+import { ForbiddenError, TooManyRequestsError } from '@/server/security/errors';
+import { CLIENT_IP_HEADER } from '@/server/security/headers';
+import { toTRPCError } from './errors';
+
+export type CreateContextOptions = { headers: Headers; resHeaders: Headers; path?: string; method?: string };
+
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let promise: Promise<T> | undefined;
+  return () => (promise ??= load());
+}
+
+/**
+ * Per-request context. The client IP comes only from the internal header our boundary sets
+ * (middleware.ts), never from a client-supplied forwarding header.
+ */
+export async function createContext(options: CreateContextOptions) {
+  const { headers, resHeaders } = options;
+  const clientIp = headers.get(CLIENT_IP_HEADER) ?? 'unknown';
+  const userAgent = (headers.get('user-agent') ?? '').slice(0, 512);
+  const base = { db: getDb(), headers, resHeaders, clientIp, userAgent, path: options.path ?? '', method: options.method ?? '' };
+  return { ...base, session: lazy(() => loadRequestSession(base)) };
+}
+
+export type Context = Awaited<ReturnType<typeof createContext>>;
+
+/** Who is asking, for services and the audit log. */
+export function requestInfo(ctx: Pick<Context, 'clientIp' | 'userAgent' | 'method' | 'path'>) {
+  return { ip: ctx.clientIp, userAgent: ctx.userAgent, method: ctx.method, path: ctx.path };
+}
+
+const t = initTRPC.context<Context>().create({
+  isDev: false, // never put stack traces in responses; errors are logged server-side instead
+  errorFormatter({ shape, error }) {
+    const fieldErrors = error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : undefined;
+    const message = fieldErrors ? 'Some fields are invalid.' : shape.message;
+    const retryAfterSeconds = error.cause instanceof TooManyRequestsError ? error.cause.retryAfterSeconds : undefined;
+    return { ...shape, message, data: { ...shape.data, fieldErrors, retryAfterSeconds, stack: undefined } };
+  },
+});
+
+const AUDITED: Partial<Record<string, SecurityEventName>> = { UNAUTHORIZED: 'unauthenticated_access', FORBIDDEN: 'permission_denied' };
+
+/**
+ * Maps every error leaving a procedure through the one mapping in ./errors, logs server
+ * failures, and records every UNAUTHORIZED and FORBIDDEN outcome in the audit log.
+ */
+const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const mapped = toTRPCError(result.error, ctx.resHeaders);
+  if (mapped.code === 'INTERNAL_SERVER_ERROR' || mapped.code === 'SERVICE_UNAVAILABLE') {
+    getLogger().error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
+  }
+  const event = AUDITED[mapped.code];
+  if (event) {
+    const session = await ctx.session().catch(() => null);
+    await getAuditLog().record({ event, userId: session?.userId ?? null, ...requestInfo(ctx), details: { procedure: path, type, reason: mapped.message } });
+  }
+  return { ...result, error: mapped };
+});
+
+/** Second CSRF layer: every mutation carries the session-bound double-submit token. */
+const csrfGuard = t.middleware(async ({ ctx, next, type }) => {
+  if (type !== 'mutation' || csrfTokenMatches(ctx.headers)) return next();
+  throw new ForbiddenError('Missing or invalid CSRF token. Reload the page and try again.');
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+export const publicProcedure = t.procedure.use(mapErrors).use(csrfGuard);
+
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const session = await ctx.session();
+  if (!session || session.pendingSecondFactor) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  }
+  return next({ ctx: { ...ctx, auth: session } });
+});

@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import { unsealData } from 'iron-session';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApp, type RunningApp, TEST_SESSION_SECRET } from '@/test/app';
+import { TestClient } from '@/test/client';
+import { latestMail, testSql, tokenFrom, type TestSql, uniqueEmail } from '@/test/db';
+
+const databaseUrl = inject('databaseUrl');
+const redisUrl = inject('redisUrl');
+const PASSWORD = 'correct horse battery staple';
+
+let app: RunningApp;
+let sql: TestSql;
+
+beforeAll(async () => {
+  sql = testSql(databaseUrl);
+  app = await startApp({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? undefined });
+});
+afterAll(async () => {
+  await app?.stop();
+  await sql?.end();
+});
+
+async function signUpAndActivate(email = uniqueEmail(), password = PASSWORD): Promise<string> {
+  const client = await new TestClient(app.origin).start('/signup');
+  expect((await client.mutation('auth.signup', { email, password })).status).toBe(200);
+  const token = tokenFrom((await latestMail(sql, email, 'activation'))?.text);
+  expect((await client.mutation('auth.activate', { token })).status).toBe(200);
+  return email;
+}
+
+async function signedIn(email: string, password = PASSWORD): Promise<TestClient> {
+  const client = await new TestClient(app.origin).start();
+  const reply = await client.mutation('auth.login', { email, password });
+  expect(reply.status, reply.text).toBe(200);
+  return client;
+}
+
+const auditCount = (event: string, userId: string) =>
+  sql<{ n: number }[]>`select count(*)::int as n from audit_events where event = ${event} and user_id = ${userId}`.then((rows) => rows[0]?.n ?? 0);
+const userIdOf = (email: string) => sql<{ id: string }[]>`select id from users where email = ${email}`.then((rows) => rows[0]?.id ?? '');
+
+describe('signup and activation', () => {
+  it('answers the same for a new and an existing address, and mails each owner what fits', async () => {
+    const email = await signUpAndActivate();
+    const fresh = uniqueEmail('fresh');
+    const client = await new TestClient(app.origin).start('/signup');
+    const forNew = await client.mutation('auth.signup', { email: fresh, password: PASSWORD });
+    const forExisting = await client.mutation('auth.signup', { email: email.toUpperCase(), password: PASSWORD });
+    expect(forExisting.status).toBe(forNew.status);
+    expect(forExisting.text).toBe(forNew.text);
+    expect((await latestMail(sql, fresh))?.kind).toBe('activation');
+    expect((await latestMail(sql, email))?.kind).toBe('already_registered');
+  });
+
+  it('stores only the hash of the activation token, with a 24 h lifetime, and uses it once', async () => {
+    const email = uniqueEmail();
+    const client = await new TestClient(app.origin).start('/signup');
+    await client.mutation('auth.signup', { email, password: PASSWORD });
+    const token = tokenFrom((await latestMail(sql, email, 'activation'))?.text);
+    const rows = await sql<{ token_hash: string; hours: number }[]>`
+      select token_hash, extract(epoch from expires_at - created_at) / 3600 as hours from auth_tokens where token_hash = ${createHash('sha256').update(token).digest('hex')}`;
+    expect(rows).toHaveLength(1);
+    expect(Number(rows[0]?.hours)).toBeCloseTo(24, 1);
+    expect((await sql`select 1 from auth_tokens where token_hash = ${token}`).length).toBe(0);
+    expect((await client.mutation('auth.activate', { token })).status).toBe(200);
+    const again = await client.mutation('auth.activate', { token });
+    expect(again.status).toBe(400);
+    expect(again.error?.message).toMatch(/invalid, used or expired/);
+  });
+
+  it('refuses sign-in before activation, but says so only after a correct password', async () => {
+    const email = uniqueEmail();
+    const client = await new TestClient(app.origin).start('/signup');
+    await client.mutation('auth.signup', { email, password: PASSWORD });
+    const wrong = await client.mutation('auth.login', { email, password: 'not the password at all' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.error?.message).toBe('Incorrect email or password.');
+    const right = await client.mutation('auth.login', { email, password: PASSWORD });
+    expect(right.status).toBe(403);
+    expect(right.error?.message).toMatch(/not activated/);
+    expect(right.headers.getSetCookie().some((cookie) => cookie.startsWith('bastion_session='))).toBe(false);
+  });
+
+  it('rejects weak and common passwords with 422 and a message safe to show', async () => {
+    const client = await new TestClient(app.origin).start('/signup');
+    for (const password of ['short', 'password1234', 'qwertyuiop123']) {
+      const reply = await client.mutation('auth.signup', { email: uniqueEmail(), password });
+      expect(reply.status, password).toBe(422);
+      expect(reply.error?.message).not.toMatch(/stack|Error:/);
+    }
+  });
+});
+
+describe('login throttling (attack tests)', () => {
+  it('50 parallel wrong-password guesses for one account from one IP verify at most 5 passwords; the rest get 429', async () => {
+    const email = await signUpAndActivate();
+    const userId = await userIdOf(email);
+    const attacker = await new TestClient(app.origin).start();
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => attacker.mutation('auth.login', { email, password: `wrong guess number ${i}` })));
+    const statuses = replies.map((reply) => reply.status);
+    const unauthorized = statuses.filter((status) => status === 401).length;
+    expect(unauthorized).toBeLessThanOrEqual(5);
+    expect(unauthorized + statuses.filter((status) => status === 429).length).toBe(50);
+    expect(await auditCount('login_failure', userId)).toBe(unauthorized);
+    const blocked = replies.find((reply) => reply.status === 429);
+    expect(Number(blocked?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(blocked?.error?.data.retryAfterSeconds).toBe(Number(blocked?.headers.get('retry-after')));
+  });
+
+  it('keeps the owner able to sign in from a browser they used before while the account budget is burnt elsewhere', async () => {
+    const email = await signUpAndActivate();
+    const owner = await signedIn(email);
+    await owner.mutation('auth.logout');
+    // Attackers from many IPs exhaust the per-account budget.
+    for (let round = 0; round < 12; round += 1) {
+      const attacker = await new TestClient(app.origin).start();
+      await Promise.all(Array.from({ length: 4 }, () => attacker.mutation('auth.login', { email, password: 'attacker guess 123' })));
+    }
+    const stranger = await new TestClient(app.origin).start();
+    expect((await stranger.mutation('auth.login', { email, password: PASSWORD })).status).toBe(429);
+    const again = await owner.mutation('auth.login', { email, password: PASSWORD });
+    expect(again.status, again.text).toBe(200);
+  });
+
+  it('answers an unknown email and a wrong password byte for byte alike', async () => {
+    const email = await signUpAndActivate();
+    const client = await new TestClient(app.origin).start();
+    const known = await client.mutation('auth.login', { email, password: 'wrong password here' });
+    const unknown = await client.mutation('auth.login', { email: uniqueEmail('nobody'), password: 'wrong password here' });
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.text).toBe(known.text);
+    const names = (reply: typeof known) => [...reply.headers.keys()].filter((name) => !['date', 'set-cookie'].includes(name)).sort();
+    expect(names(unknown)).toEqual(names(known));
+  });
+});
+
+describe('sessions', () => {
+  it('keeps only the SHA-256 of the session token, sealed in a __Host- or plain cookie that is HttpOnly', async () => {
+    const email = await signUpAndActivate();
+    const client = await new TestClient(app.origin).start();
+    const reply = await client.mutation('auth.login', { email, password: PASSWORD });
+    const cookie = reply.headers.getSetCookie().find((line) => line.startsWith('bastion_session=')) ?? '';
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const sealed = client.cookies.get('bastion_session') ?? '';
+    const { t: token } = await unsealData<{ t: string }>(decodeURIComponent(sealed), { password: TEST_SESSION_SECRET });
+    expect(token).toHaveLength(43);
+    expect((await sql`select 1 from sessions where token_hash = ${createHash('sha256').update(token).digest('hex')}`).length).toBe(1);
+    expect((await sql`select 1 from sessions where token_hash = ${token}`).length).toBe(0);
+  });
+
+  it('issues a new token on every login (no fixation)', async () => {
+    const email = await signUpAndActivate();
+    const client = await signedIn(email);
+    const first = client.cookies.get('bastion_session');
+    await client.mutation('auth.login', { email, password: PASSWORD });
+    expect(client.cookies.get('bastion_session')).not.toBe(first);
+  });
+
+  it('rejects a tampered cookie', async () => {
+    const email = await signUpAndActivate();
+    const client = await signedIn(email);
+    const sealed = client.cookies.get('bastion_session') ?? '';
+    const flipped = sealed.slice(0, 40) + (sealed[40] === 'A' ? 'B' : 'A') + sealed.slice(41);
+    const thief = new TestClient(app.origin);
+    thief.cookies.set('bastion_session', flipped);
+    expect((await thief.query('auth.me')).data).toBeNull();
+  });
+
+  it('a stolen cookie stops working after logout', async () => {
+    const email = await signUpAndActivate();
+    const victim = await signedIn(email);
+    const thief = new TestClient(app.origin);
+    thief.cookies.set('bastion_session', victim.cookies.get('bastion_session') ?? '');
+    expect((await thief.query<{ email: string }>('auth.me')).data?.email).toBe(email);
+    await victim.mutation('auth.logout');
+    expect((await thief.query('auth.me')).data).toBeNull();
+  });
+
+  it('a stolen cookie stops working when the owner revokes that session, at once', async () => {
+    const email = await signUpAndActivate();
+    const owner = await signedIn(email);
+    const other = await signedIn(email);
+    const sessions = await owner.query<{ id: string; current: boolean }[]>('account.sessions');
+    const target = sessions.data?.find((session) => !session.current);
+    expect(target).toBeDefined();
+    expect((await owner.mutation('account.revokeSession', { id: target?.id })).status).toBe(200);
+    expect((await other.query('auth.me')).data).toBeNull();
+  });
+
+  it('answers 404 for revoking someone else\'s session id, and leaves it alone', async () => {
+    const alice = await signedIn(await signUpAndActivate());
+    const bob = await signedIn(await signUpAndActivate());
+    const bobSession = (await bob.query<{ id: string }[]>('account.sessions')).data?.[0]?.id;
+    const reply = await alice.mutation('account.revokeSession', { id: bobSession });
+    expect(reply.status).toBe(404);
+    expect((await bob.query('auth.me')).data).not.toBeNull();
+  });
+
+  it('rejects sessions past their idle or absolute expiry', async () => {
+    const email = await signUpAndActivate();
+    const idle = await signedIn(email);
+    const absolute = await signedIn(email);
+    const userId = await userIdOf(email);
+    const [idleRow, absoluteRow] = await sql<{ id: string }[]>`select id from sessions where user_id = ${userId} order by created_at`;
+    await sql`update sessions set last_seen_at = now() - interval '2 days' where id = ${idleRow?.id ?? ''}`;
+    await sql`update sessions set expires_at = now() - interval '1 second' where id = ${absoluteRow?.id ?? ''}`;
+    expect((await idle.query('auth.me')).data).toBeNull();
+    expect((await absolute.query('auth.me')).data).toBeNull();
+  });
+});
+
+describe('password reset (attack tests)', () => {
+  it('answers the same for known and unknown emails', async () => {
+    const email = await signUpAndActivate();
+    const client = await new TestClient(app.origin).start('/forgot-password');
+    const known = await client.mutation('auth.requestPasswordReset', { email });
+    const unknown = await client.mutation('auth.requestPasswordReset', { email: uniqueEmail('nobody') });
+    expect(known.status).toBe(200);
+    expect(unknown.text).toBe(known.text);
+  });
+
+  it('20 parallel uses of one reset token: exactly one succeeds', async () => {
+    const email = await signUpAndActivate();
+    const client = await new TestClient(app.origin).start('/forgot-password');
+    await client.mutation('auth.requestPasswordReset', { email });
+    const token = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => new TestClient(app.origin).start('/reset-password').then((c) => c.mutation('auth.resetPassword', { token, password: `brand new passphrase ${i}` }))),
+    );
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(1);
+    expect(replies.filter((reply) => reply.status === 400)).toHaveLength(19);
+  });
+
+  it('a new request invalidates the older link; the token lives one hour', async () => {
+    const email = await signUpAndActivate();
+    const client = await new TestClient(app.origin).start('/forgot-password');
+    await client.mutation('auth.requestPasswordReset', { email });
+    const older = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+    await client.mutation('auth.requestPasswordReset', { email });
+    const newer = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+    expect(newer).not.toBe(older);
+    const [row] = await sql<{ minutes: number }[]>`select extract(epoch from expires_at - created_at) / 60 as minutes from auth_tokens where token_hash = ${createHash('sha256').update(newer).digest('hex')}`;
+    expect(Number(row?.minutes)).toBeCloseTo(60, 0);
+    expect((await client.mutation('auth.resetPassword', { token: older, password: 'another long passphrase' })).status).toBe(400);
+    expect((await client.mutation('auth.resetPassword', { token: newer, password: 'another long passphrase' })).status).toBe(200);
+  });
+
+  it('changes the password, signs out every session (stolen cookies too), mails the owner, and does not sign in', async () => {
+    const email = await signUpAndActivate();
+    const victim = await signedIn(email);
+    const thief = new TestClient(app.origin);
+    thief.cookies.set('bastion_session', victim.cookies.get('bastion_session') ?? '');
+    const requester = await new TestClient(app.origin).start('/forgot-password');
+    await requester.mutation('auth.requestPasswordReset', { email });
+    const token = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+    const reply = await requester.mutation('auth.resetPassword', { token, password: 'a completely new passphrase' });
+    expect(reply.status).toBe(200);
+    expect((await requester.query('auth.me')).data).toBeNull();
+    expect((await victim.query('auth.me')).data).toBeNull();
+    expect((await thief.query('auth.me')).data).toBeNull();
+    expect((await latestMail(sql, email))?.kind).toBe('password_changed');
+    expect((await (await new TestClient(app.origin).start()).mutation('auth.login', { email, password: PASSWORD })).status).toBe(401);
+    expect((await (await new TestClient(app.origin).start()).mutation('auth.login', { email, password: 'a completely new passphrase' })).status).toBe(200);
+  });
+
+  it('throttles reset requests per address without touching sign-in', async () => {
+    const email = await signUpAndActivate();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const client = await new TestClient(app.origin).start('/forgot-password');
+      statuses.push((await client.mutation('auth.requestPasswordReset', { email })).status);
+    }
+    expect(statuses).toContain(429);
+    expect((await (await new TestClient(app.origin).start()).mutation('auth.login', { email, password: PASSWORD })).status).toBe(200);
+  });
+});
+
+describe('password change', () => {
+  it('requires the current password, signs out the other sessions and mails the owner', async () => {
+    const email = await signUpAndActivate();
+    const here = await signedIn(email);
+    const elsewhere = await signedIn(email);
+    const wrong = await here.mutation('account.changePassword', { currentPassword: 'not my password', newPassword: 'new long passphrase ok' });
+    expect(wrong.status).toBe(403);
+    const ok = await here.mutation('account.changePassword', { currentPassword: PASSWORD, newPassword: 'new long passphrase ok' });
+    expect(ok.status).toBe(200);
+    expect((await here.query('auth.me')).data).not.toBeNull();
+    expect((await elsewhere.query('auth.me')).data).toBeNull();
+    expect((await latestMail(sql, email))?.kind).toBe('password_changed');
+  });
+});
+
+describe('audit log', () => {
+  it('records the flows with IP and user agent, and never a password or token', async () => {
+    const email = await signUpAndActivate();
+    const client = await signedIn(email);
+    const userId = await userIdOf(email);
+    const rows = await sql<{ event: string; ip: string; user_agent: string; details: unknown }[]>`
+      select event, ip, user_agent, details from audit_events where user_id = ${userId} order by created_at`;
+    expect(rows.map((row) => row.event)).toEqual(expect.arrayContaining(['signup', 'account_activated', 'login_success']));
+    expect(rows.find((row) => row.event === 'login_success')?.ip).toBe(client.ip);
+    const dump = JSON.stringify(rows);
+    expect(dump).not.toContain(PASSWORD);
+    expect(dump).not.toContain(client.cookies.get('bastion_session'));
+  });
+
+  it('records every UNAUTHORIZED outcome automatically', async () => {
+    const client = await new TestClient(app.origin).start();
+    await client.query('account.sessions');
+    const rows = await sql`select 1 from audit_events where event = 'unauthenticated_access' and ip = ${client.ip}`;
+    expect(rows.length).toBe(1);
+  });
+});

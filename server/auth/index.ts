@@ -1,0 +1,22 @@
+import { getAuditLog } from '@/server/audit';
+import { getConfig } from '@/server/config';
+import { getDb } from '@/server/db';
+import { deliverMailSoon } from '@/server/mail';
+import { sessionPolicy } from './request-session';
+import { getAuthThrottles } from './throttles';
+import { UserAuthService } from './user-auth-service';
+
+type Shared = { bastionAuthService?: UserAuthService };
+
+export function getAuthService(): UserAuthService {
+  const shared = globalThis as Shared;
+  shared.bastionAuthService ??= new UserAuthService({
+    db: getDb(),
+    throttles: getAuthThrottles(),
+    audit: getAuditLog(),
+    appOrigin: getConfig().appOrigin,
+    sessionPolicy: sessionPolicy(),
+    afterCommit: deliverMailSoon,
+  });
+  return shared.bastionAuthService;
+}

@@ -1,0 +1,22 @@
+import type { Database } from '@/db/client';
+import { getConfig } from '@/server/config';
+import { readCookie, sessionCookieName, unsealSessionToken, writeSessionCookie } from './session-cookie';
+import { type ValidSession, validateSessionToken } from './sessions';
+
+export type RequestSession = ValidSession;
+
+export function sessionPolicy() {
+  const config = getConfig();
+  return { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds };
+}
+
+/** The signed-in session of a request, or null. Reads only the sealed cookie; never trusts anything else. */
+export async function loadRequestSession(request: { db: Database; headers: Headers; resHeaders?: Headers }): Promise<RequestSession | null> {
+  const sealed = readCookie(request.headers, sessionCookieName());
+  if (!sealed) return null;
+  const unsealed = await unsealSessionToken(decodeURIComponent(sealed));
+  if (!unsealed) return null;
+  const session = await validateSessionToken(request.db, unsealed.token, sessionPolicy());
+  if (session && unsealed.stale && request.resHeaders) await writeSessionCookie(request.resHeaders, unsealed.token);
+  return session;
+}

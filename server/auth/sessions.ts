@@ -1,0 +1,96 @@
+import { and, desc, eq, gt, lt, ne, or, sql } from 'drizzle-orm';
+import { sessions, users } from '@/db/schema';
+import type { Database } from '@/db/client';
+import { generateOpaqueToken, hashOpaqueToken } from '@/server/security/opaque-token';
+
+type Writer = Pick<Database, 'insert' | 'delete' | 'update' | 'select'>;
+
+export type SessionPolicy = { idleSeconds: number; absoluteSeconds: number };
+export type ValidSession = { sessionId: string; userId: string; email: string; pendingSecondFactor: boolean };
+
+const LAST_SEEN_RESOLUTION_SECONDS = 60;
+
+/** A new random token on every login (no fixation); the database keeps only its SHA-256. */
+export async function createSession(
+  tx: Writer,
+  input: { userId: string; ip: string; userAgent: string; pendingSecondFactor: boolean },
+  policy: SessionPolicy,
+): Promise<{ token: string; sessionId: string }> {
+  const { plaintext, tokenHash } = generateOpaqueToken();
+  const [row] = await tx
+    .insert(sessions)
+    .values({
+      tokenHash,
+      userId: input.userId,
+      pendingSecondFactor: input.pendingSecondFactor,
+      ip: input.ip,
+      userAgent: input.userAgent.slice(0, 512),
+      expiresAt: sql`now() + make_interval(secs => ${policy.absoluteSeconds})`,
+    })
+    .returning({ id: sessions.id });
+  if (!row) throw new Error('session insert returned no row');
+  return { token: plaintext, sessionId: row.id };
+}
+
+/**
+ * Looks a token up by its hash and enforces idle and absolute expiry in the query itself.
+ * Revocation deletes the row, so it takes effect at once on every app instance.
+ */
+export async function validateSessionToken(db: Database, token: string, policy: SessionPolicy): Promise<ValidSession | null> {
+  const idleCutoff = sql`now() - make_interval(secs => ${policy.idleSeconds})`;
+  const [row] = await db
+    .select({
+      sessionId: sessions.id,
+      userId: sessions.userId,
+      email: users.email,
+      pendingSecondFactor: sessions.pendingSecondFactor,
+      stale: sql<boolean>`${sessions.lastSeenAt} < now() - make_interval(secs => ${LAST_SEEN_RESOLUTION_SECONDS})`,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashOpaqueToken(token)), gt(sessions.expiresAt, sql`now()`), gt(sessions.lastSeenAt, idleCutoff)))
+    .limit(1);
+  if (!row) return null;
+  if (row.stale) await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, row.sessionId));
+  const { stale: _stale, ...session } = row;
+  return session;
+}
+
+export async function listSessions(db: Database, userId: string) {
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.pendingSecondFactor, false), gt(sessions.expiresAt, sql`now()`)))
+    .orderBy(desc(sessions.lastSeenAt));
+}
+
+export async function revokeSession(tx: Writer, userId: string, sessionId: string): Promise<boolean> {
+  const deleted = await tx
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  return deleted.length > 0;
+}
+
+/** Revokes every session of the user, or every one but `keepSessionId`. Returns how many. */
+export async function revokeUserSessions(tx: Writer, userId: string, keepSessionId?: string): Promise<number> {
+  const where = keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId);
+  const deleted = await tx.delete(sessions).where(where).returning({ id: sessions.id });
+  return deleted.length;
+}
+
+/** Housekeeping: removes sessions past their absolute or idle expiry. */
+export async function deleteExpiredSessions(db: Database, policy: SessionPolicy): Promise<number> {
+  const deleted = await db
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, sql`now()`), lt(sessions.lastSeenAt, sql`now() - make_interval(secs => ${policy.idleSeconds})`)))
+    .returning({ id: sessions.id });
+  return deleted.length;
+}

@@ -1,0 +1,29 @@
+import { sharedThrottle } from '@/server/throttles';
+
+const HOUR = 60 * 60;
+
+/**
+ * The budgets of the auth flows. Login: the seed's 5 failures per 5 minutes per email+IP pair,
+ * a larger daily budget per IP, and a per-account budget with progressive lockout that browsers
+ * the owner signed in from before are exempt from (see device-cookie.ts).
+ */
+export function getAuthThrottles() {
+  return {
+    loginPair: sharedThrottle({ namespace: 'login-pair', maxAttempts: 5, windowSeconds: 5 * 60 }),
+    loginIp: sharedThrottle({ namespace: 'login-ip', maxAttempts: 100, windowSeconds: 24 * HOUR }),
+    loginAccount: sharedThrottle({
+      namespace: 'login-account',
+      maxAttempts: 10,
+      windowSeconds: 15 * 60,
+      lockout: { baseSeconds: 15 * 60, multiplier: 2, maxSeconds: 24 * HOUR, memorySeconds: 24 * HOUR },
+    }),
+    signupIp: sharedThrottle({ namespace: 'signup-ip', maxAttempts: 10, windowSeconds: HOUR }),
+    activationIp: sharedThrottle({ namespace: 'activation-ip', maxAttempts: 10, windowSeconds: HOUR }),
+    activationEmail: sharedThrottle({ namespace: 'activation-email', maxAttempts: 3, windowSeconds: HOUR }),
+    resetIp: sharedThrottle({ namespace: 'reset-ip', maxAttempts: 10, windowSeconds: HOUR }),
+    resetEmail: sharedThrottle({ namespace: 'reset-email', maxAttempts: 3, windowSeconds: HOUR }),
+    passwordChange: sharedThrottle({ namespace: 'password-change', maxAttempts: 5, windowSeconds: 15 * 60 }),
+  };
+}
+
+export type AuthThrottles = ReturnType<typeof getAuthThrottles>;

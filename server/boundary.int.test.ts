@@ -1,0 +1,203 @@
+// Issue: request hardening at the boundary, attacked over real HTTP against the built app.
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApp, type RunningApp } from '@/test/app';
+import { TestClient } from '@/test/client';
+import { testSql, type TestSql } from '@/test/db';
+
+const databaseUrl = inject('databaseUrl');
+const redisUrl = inject('redisUrl');
+
+let app: RunningApp;
+let sql: TestSql;
+beforeAll(async () => {
+  sql = testSql(databaseUrl);
+  app = await startApp({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? undefined, BODY_LIMIT_BYTES: '4096' });
+});
+afterAll(async () => {
+  await app?.stop();
+  await sql?.end();
+});
+
+const PAGE_HEADERS = {
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-content-type-options': 'nosniff',
+  'cross-origin-opener-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+};
+
+describe('security headers', () => {
+  it('a page gets a strict nonce CSP and the full set, and each request a fresh nonce', async () => {
+    const first = await fetch(`${app.origin}/login`);
+    const second = await fetch(`${app.origin}/login`);
+    const csp = first.headers.get('content-security-policy') ?? '';
+    for (const directive of ["'strict-dynamic'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    const nonce = csp.match(/'nonce-([^']+)'/)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(second.headers.get('content-security-policy')).not.toContain(nonce);
+    const html = await first.text();
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    for (const [name, value] of Object.entries(PAGE_HEADERS)) expect(first.headers.get(name), name).toBe(value);
+    expect(first.headers.get('strict-transport-security')).toMatch(/max-age=(\d{8,}).*includeSubDomains/);
+    expect(Number(first.headers.get('strict-transport-security')?.match(/max-age=(\d+)/)?.[1])).toBeGreaterThanOrEqual(31_536_000);
+    expect(first.headers.get('permissions-policy')).toContain('camera=()');
+    expect(first.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('an API response gets the set and no-store', async () => {
+    const response = await fetch(`${app.origin}/api/health`);
+    for (const [name, value] of Object.entries(PAGE_HEADERS)) expect(response.headers.get(name), name).toBe(value);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('a file from public/ gets the static set and a short Cache-Control', async () => {
+    const response = await fetch(`${app.origin}/demo/hostile.html`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('same-site');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=3600, must-revalidate');
+  });
+
+  it('leaves Next\'s own immutable caching of /_next/static alone', async () => {
+    const html = await (await fetch(`${app.origin}/`)).text();
+    const asset = html.match(/\/_next\/static\/[^"']+\.js/)?.[0];
+    expect(asset).toBeTruthy();
+    const response = await fetch(`${app.origin}${asset}`);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a tRPC mutation from a foreign Origin with 403 and records it', async () => {
+    const client = await new TestClient(app.origin).start();
+    const reply = await client.mutation('auth.logout', undefined, { origin: 'https://evil.example' });
+    expect(reply.status).toBe(403);
+    expect(JSON.parse(reply.text)).toEqual({ error: 'FORBIDDEN', message: 'Cross-site request refused.' });
+    const rows = await sql`select details from audit_events where event = 'csrf_rejected' and ip = ${client.ip}`;
+    expect(rows.length).toBe(1);
+  });
+
+  it('refuses a cross-site Sec-Fetch-Site without Origin', async () => {
+    const client = await new TestClient(app.origin).start();
+    const response = await client.request('/api/trpc/auth.logout', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(response.status).toBe(403);
+  });
+
+  it('refuses a request with neither header when it carries a session cookie, accepts it without one', async () => {
+    const anonymous = new TestClient(app.origin);
+    const withCookie = new TestClient(app.origin);
+    withCookie.cookies.set('bastion_session', 'anything');
+    expect((await withCookie.request('/api/trpc/auth.logout', { method: 'POST' })).status).toBe(403);
+    // No Origin and no cookie passes the first layer, then meets the second: no CSRF token.
+    expect((await anonymous.request('/api/trpc/auth.logout', { method: 'POST' })).status).toBe(403);
+  });
+
+  it('refuses a mutation without the CSRF token, or with one from another session, with FORBIDDEN', async () => {
+    const client = await new TestClient(app.origin).start();
+    const missing = await client.mutation('auth.logout', undefined, { 'x-csrf-token': '' });
+    expect(missing.status).toBe(403);
+    expect(missing.error?.data.code).toBe('FORBIDDEN');
+    const other = await new TestClient(app.origin).start();
+    const foreign = other.cookies.get('bastion_csrf') ?? '';
+    client.cookies.set('bastion_csrf', foreign);
+    const planted = await client.mutation('auth.logout', undefined, { 'x-csrf-token': foreign });
+    expect(planted.status).toBe(200); // both anonymous: bound to the same empty session…
+    client.cookies.set('bastion_session', 'some-session');
+    const mismatched = await client.mutation('auth.logout', undefined, { 'x-csrf-token': foreign });
+    expect(mismatched.status).toBe(403); // …but useless once a session is involved
+  });
+
+  it('accepts the same mutation from our own origin with the token', async () => {
+    const client = await new TestClient(app.origin).start();
+    expect((await client.mutation('auth.logout')).status).toBe(200);
+  });
+
+  it('never runs a mutation over GET', async () => {
+    const client = await new TestClient(app.origin).start();
+    const response = await client.request('/api/trpc/auth.logout');
+    expect(response.status).toBe(405);
+  });
+});
+
+describe('body size', () => {
+  it('answers 413 to an oversized declared body before reading it', async () => {
+    const client = await new TestClient(app.origin).start();
+    const reply = await client.mutation('auth.login', { email: 'a@example.test', password: 'x'.repeat(10_000) });
+    expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.text)).toMatchObject({ error: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('cuts off an oversized chunked body while reading it, with 413', async () => {
+    const client = await new TestClient(app.origin).start();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${app.origin}/api/trpc/auth.login`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'transfer-encoding': 'chunked',
+          origin: app.origin,
+          'x-forwarded-for': client.ip,
+          cookie: client.cookieHeader(),
+          'x-csrf-token': client.cookies.get('bastion_csrf') ?? '',
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"email":"a@example.test","password":"');
+      for (let i = 0; i < 10; i += 1) req.write('y'.repeat(1000));
+      req.end('"}');
+    });
+    expect(status).toBe(413);
+  });
+});
+
+describe('client IP and the per-IP API limit', () => {
+  let strict: RunningApp;
+  let exposed: RunningApp;
+  beforeAll(async () => {
+    // Trusts 127.0.0.1 as its proxy; a budget of 5 API calls a minute per client IP.
+    strict = await startApp({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? undefined, API_RATE_LIMIT_PER_MINUTE: '5' });
+    // Exposed directly: no trusted proxies.
+    exposed = await startApp({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? undefined, API_RATE_LIMIT_PER_MINUTE: '5', TRUSTED_PROXIES: '', TRUSTED_PROXY_HEADER: '' });
+  });
+  afterAll(async () => {
+    await strict?.stop();
+    await exposed?.stop();
+  });
+
+  const ping = (origin: string, forwardedFor: string) => fetch(`${origin}/api/trpc/system.ping`, { headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('rate-limits /api/* per IP with 429 and Retry-After, health exempt', async () => {
+    const statuses = [];
+    for (let i = 0; i < 7; i += 1) statuses.push((await ping(strict.origin, '192.0.2.10')).status);
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    const blocked = await ping(strict.origin, '192.0.2.10');
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await fetch(`${strict.origin}/api/health`, { headers: { 'x-forwarded-for': '192.0.2.10' } })).status).toBe(200);
+  });
+
+  it('honours X-Forwarded-For from a trusted proxy: another client has its own budget', async () => {
+    const reply = await ping(strict.origin, '192.0.2.11');
+    expect(reply.status).toBe(200);
+    expect(((await reply.json()) as { result: { data: { clientIp: string } } }).result.data.clientIp).toBe('192.0.2.11');
+  });
+
+  it('ignores a spoofed X-Forwarded-For from an untrusted peer: rotating it does not escape the budget', async () => {
+    const statuses = [];
+    for (let i = 0; i < 8; i += 1) statuses.push((await ping(exposed.origin, `203.0.113.${i + 1}`)).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(5);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+const production = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app@db.internal:5432/app',
+  SESSION_SECRET: 'x'.repeat(40),
+  APP_ORIGIN: 'https://app.example.com',
+};
+
+function problemsOf(source: Record<string, string>): string[] {
+  try {
+    loadConfig(source);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('gives development defaults with no variables at all', () => {
+    const config = loadConfig({});
+    expect(config.production).toBe(false);
+    expect(config.appOrigin).toBe('http://localhost:3000');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.sessionSecrets[0]?.length).toBeGreaterThanOrEqual(32);
+    expect(config.secureCookies).toBe(false);
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig(production);
+    expect(config.production).toBe(true);
+    expect(config.secureCookies).toBe(true);
+    expect(config.allowedOrigins).toEqual(['https://app.example.com']);
+  });
+
+  it.each(['DATABASE_URL', 'SESSION_SECRET', 'APP_ORIGIN'])('refuses production without %s and names it', (name) => {
+    const source: Record<string, string> = { ...production };
+    delete source[name];
+    const problems = problemsOf(source);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: required in production`));
+  });
+
+  it('names every problem at once', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(['DATABASE_URL', 'SESSION_SECRET', 'APP_ORIGIN']);
+  });
+
+  it('treats empty variables as unset, as in a copied .env.example', () => {
+    expect(problemsOf({ ...production, SESSION_SECRET: '' })[0]).toMatch(/^SESSION_SECRET: required/);
+  });
+
+  it('refuses a short session secret, in any environment', () => {
+    expect(problemsOf({ SESSION_SECRET: 'short' })[0]).toMatch(/^SESSION_SECRET: must be at least 32 characters/);
+  });
+
+  it('refuses plain http origins in production except loopback', () => {
+    expect(problemsOf({ ...production, APP_ORIGIN: 'http://app.example.com' })[0]).toMatch(/^APP_ORIGIN: must be https/);
+    expect(problemsOf({ ...production, APP_ORIGIN: 'http://127.0.0.1:3000' })).toEqual([]);
+  });
+
+  it('refuses malformed values with the variable name', () => {
+    expect(problemsOf({ PORT: 'eighty' })[0]).toMatch(/^PORT:/);
+    expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL:/);
+    expect(problemsOf({ TRUSTED_PROXY_HEADER: 'x-evil' })[0]).toMatch(/^TRUSTED_PROXY_HEADER:/);
+    expect(problemsOf({ THROTTLE_FAIL_OPEN: 'maybe' })[0]).toMatch(/^THROTTLE_FAIL_OPEN:/);
+  });
+
+  it('refuses the development session secret and the SSRF test switch in production', () => {
+    const dev = loadConfig({}).sessionSecrets[0] ?? '';
+    expect(problemsOf({ ...production, SESSION_SECRET: dev })[0]).toMatch(/development default/);
+    expect(problemsOf({ ...production, SSRF_TEST_ALLOW_LOOPBACK_PORT: '8080' })[0]).toMatch(/^SSRF_TEST_ALLOW_LOOPBACK_PORT/);
+  });
+
+  it('keeps previous session secrets for rotation, newest first', () => {
+    const config = loadConfig({ SESSION_SECRET: 'n'.repeat(32), SESSION_SECRETS_PREVIOUS: `${'o'.repeat(32)}, ${'p'.repeat(32)}` });
+    expect(config.sessionSecrets).toEqual(['n'.repeat(32), 'o'.repeat(32), 'p'.repeat(32)]);
+  });
+
+  it('normalises origins and lists extra allowed origins', () => {
+    const config = loadConfig({ APP_ORIGIN: 'https://app.example.com/some/path', ALLOWED_ORIGINS: 'https://admin.example.com' });
+    expect(config.allowedOrigins).toEqual(['https://app.example.com', 'https://admin.example.com']);
+  });
+});

@@ -1,0 +1,139 @@
+// The one place that reads process.env. Every variable is parsed and validated with zod;
+// development gets safe defaults, production refuses to start without real values.
+import { z } from 'zod';
+
+const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
+const DEV_ORIGIN = 'http://localhost:3000';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((part) => part.trim()).filter(Boolean));
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+const boolean = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1'));
+
+const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(3000, 0),
+  APP_ORIGIN: origin.optional(),
+  ALLOWED_ORIGINS: csv.pipe(z.array(origin)),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_MAX: int(10, 1),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_SECRETS_PREVIOUS: csv.pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
+  SESSION_IDLE_MINUTES: int(60 * 24, 5),
+  SESSION_ABSOLUTE_DAYS: int(30, 1),
+  TRUSTED_PROXIES: csv,
+  TRUSTED_PROXY_HEADER: z.enum(['x-real-ip', 'x-forwarded-for', 'cf-connecting-ip']).optional(),
+  HTTP_HEADERS_TIMEOUT_MS: int(20_000, 1000),
+  HTTP_REQUEST_TIMEOUT_MS: int(60_000, 1000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100),
+  HTTP_MAX_HEADER_SIZE: int(16 * 1024, 1024),
+  BODY_LIMIT_BYTES: int(100 * 1024, 1024),
+  UPLOAD_LIMIT_BYTES: int(10 * 1024 * 1024, 1024),
+  API_RATE_LIMIT_PER_MINUTE: int(300, 1),
+  THROTTLE_FAIL_OPEN: boolean(false),
+  THROTTLE_KEY_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only').default('bastion'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('Bastion <no-reply@localhost>'),
+  UPLOAD_DIR: z.string().min(1).default('storage/uploads'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SSRF_TEST_ALLOW_LOOPBACK_PORT: int(0, 0),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function productionProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production (postgres://user:pass@host:5432/db)');
+  if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 random characters)');
+  if (env.SESSION_SECRET === DEV_SESSION_SECRET) problems.push('SESSION_SECRET: the development default cannot be used in production');
+  if (!env.APP_ORIGIN) problems.push('APP_ORIGIN: required in production (the public https:// origin, e.g. https://app.example.com)');
+  if (env.APP_ORIGIN && !isSecureOrigin(env.APP_ORIGIN)) problems.push('APP_ORIGIN: must be https:// in production (http is allowed only for loopback)');
+  if (env.SSRF_TEST_ALLOW_LOOPBACK_PORT) problems.push('SSRF_TEST_ALLOW_LOOPBACK_PORT: test-only, must not be set in production');
+  return problems;
+}
+
+function isSecureOrigin(value: string): boolean {
+  const url = new URL(value);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+export function loadConfig(source: Record<string, string | undefined>) {
+  // An empty variable (`FOO=` in a .env file) means "not set".
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  if (production) {
+    const problems = productionProblems(env);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  const appOrigin = env.APP_ORIGIN ?? DEV_ORIGIN;
+  return Object.freeze({
+    production,
+    nodeEnv: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    appOrigin,
+    allowedOrigins: [appOrigin, ...env.ALLOWED_ORIGINS],
+    databaseUrl: env.DATABASE_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    redisUrl: env.REDIS_URL,
+    sessionSecrets: [env.SESSION_SECRET ?? DEV_SESSION_SECRET, ...env.SESSION_SECRETS_PREVIOUS],
+    sessionIdleSeconds: env.SESSION_IDLE_MINUTES * 60,
+    sessionAbsoluteSeconds: env.SESSION_ABSOLUTE_DAYS * 24 * 60 * 60,
+    // Secure cookies everywhere but plain-http development, which is an explicit consequence of an http APP_ORIGIN.
+    secureCookies: production || appOrigin.startsWith('https:'),
+    trustedProxies: env.TRUSTED_PROXIES,
+    trustedProxyHeader: env.TRUSTED_PROXY_HEADER,
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxHeaderSize: env.HTTP_MAX_HEADER_SIZE,
+    },
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    uploadLimitBytes: env.UPLOAD_LIMIT_BYTES,
+    apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    throttleFailOpen: env.THROTTLE_FAIL_OPEN,
+    throttleKeyPrefix: env.THROTTLE_KEY_PREFIX,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    uploadDir: env.UPLOAD_DIR,
+    dataDir: env.DATA_DIR,
+    logLevel: env.LOG_LEVEL,
+    ssrfTestAllowLoopbackPort: env.SSRF_TEST_ALLOW_LOOPBACK_PORT || undefined,
+  });
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+let cached: Config | undefined;
+
+/** The validated configuration of this process, parsed on first use. */
+export function getConfig(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,42 @@
+// The HTTP entry: a small Node server around Next's request handler. It records the socket's
+// peer address in an internal header (after deleting any inbound copy, so a client cannot
+// choose its own IP) and applies Node's timeouts and header-size limits.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import next from 'next';
+import { normaliseIp, PEER_IP_HEADER } from './security/client-ip';
+import type { Config } from './config';
+
+export function recordPeerAddress(req: IncomingMessage): void {
+  delete req.headers[PEER_IP_HEADER];
+  const peer = normaliseIp(req.socket.remoteAddress ?? '');
+  if (peer) req.headers[PEER_IP_HEADER] = peer;
+}
+
+export async function startHttpEntry(config: Config, options: { dev: boolean; dir?: string }): Promise<Server> {
+  const app = next({ dev: options.dev, dir: options.dir ?? process.cwd(), hostname: config.host, port: config.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer(
+    {
+      maxHeaderSize: config.http.maxHeaderSize,
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.headersTimeoutMs,
+      // How often Node looks for connections past those timeouts (default 30 s, too coarse).
+      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
+    },
+    (req, res) => {
+      recordPeerAddress(req);
+      void handle(req, res);
+    },
+  );
+  server.headersTimeout = config.http.headersTimeoutMs;
+  server.requestTimeout = config.http.requestTimeoutMs;
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  if (options.dev) {
+    const upgrade = app.getUpgradeHandler();
+    server.on('upgrade', (req, socket, head) => void upgrade(req, socket, head));
+  }
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  return server;
+}

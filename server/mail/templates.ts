@@ -1,0 +1,54 @@
+// Mail templates: each has a text and an HTML part. Every value is escaped in the HTML part;
+// links are built by the caller from APP_ORIGIN, never from the request's Host header.
+
+export type MailKind = 'activation' | 'already_registered' | 'password_reset' | 'password_changed';
+export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+}
+
+function compose(kind: MailKind, to: string, subject: string, paragraphs: string[], link?: { href: string; label: string }): Mail {
+  const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : []), '— Bastion'].join('\n\n');
+  const body = paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n');
+  const button = link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : '';
+  const html = `<!doctype html><html><body>${body}\n${button}\n<p>— Bastion</p></body></html>`;
+  return { kind, to, subject, text, html };
+}
+
+export function activationMail(to: string, link: string): Mail {
+  return compose(
+    'activation',
+    to,
+    'Activate your Bastion account',
+    ['Welcome! Confirm this address to activate your account. The link works once and expires in 24 hours.', 'If you did not sign up, ignore this message.'],
+    { href: link, label: 'Activate your account' },
+  );
+}
+
+export function alreadyRegisteredMail(to: string, loginLink: string, resetLink: string): Mail {
+  return compose('already_registered', to, 'Someone tried to sign up with your address', [
+    'Someone (maybe you) tried to create a Bastion account with this address, which already has one. No new account was created.',
+    `If it was you, sign in at ${loginLink} or reset your password at ${resetLink}.`,
+    'If it was not you, you can ignore this message: your account is unchanged.',
+  ]);
+}
+
+export function passwordResetMail(to: string, link: string): Mail {
+  return compose(
+    'password_reset',
+    to,
+    'Reset your Bastion password',
+    ['Someone asked to reset the password of this account. The link works once and expires in 1 hour.', 'If it was not you, ignore this message: your password stays unchanged.'],
+    { href: link, label: 'Choose a new password' },
+  );
+}
+
+export function passwordChangedMail(to: string, when: Date): Mail {
+  return compose('password_changed', to, 'Your Bastion password was changed', [
+    `The password of your account was changed at ${when.toISOString()}. Every other session was signed out.`,
+    'If this was not you, reset your password at once and review the sessions on your account page.',
+  ]);
+}

@@ -1,0 +1,82 @@
+// Client IP resolution that cannot be spoofed: the socket peer (recorded by the HTTP entry in an
+// internal header) unless that peer is a configured trusted proxy, in which case the configured
+// proxy header is read (X-Forwarded-For right to left, skipping our own proxies). Anything
+// unparsable falls back to the peer, never to attacker-chosen text. Copy with ipaddr.js.
+import ipaddr from 'ipaddr.js';
+
+export const PEER_IP_HEADER = 'x-bastion-peer-ip';
+export const UNKNOWN_IP = 'unknown';
+
+export type ClientIpOptions = { peerHeader?: string; trustedProxies?: readonly string[]; trustedHeader?: string };
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** A canonical address (IPv4-mapped IPv6 becomes IPv4), or null. Accepts "[v6]:port" and "v4:port". */
+export function normaliseIp(text: string): string | null {
+  let value = text.trim();
+  if (value.length === 0 || value.length > 64) return null;
+  const bracketed = value.match(/^\[([^\]]+)\](?::\d{1,5})?$/);
+  if (bracketed?.[1]) value = bracketed[1];
+  else if (/^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/.test(value)) value = value.slice(0, value.lastIndexOf(':'));
+  if (value.includes('%')) return null;
+  if (!ipaddr.isValid(value)) return null;
+  if (ipaddr.IPv4.isValid(value) && !ipaddr.IPv4.isValidFourPartDecimal(value)) return null;
+  const parsed = ipaddr.parse(value);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) return (parsed as ipaddr.IPv6).toIPv4Address().toString();
+  return parsed.toString();
+}
+
+/** Validates trusted-proxy entries (IPs or CIDRs) once; throws naming the bad entry. */
+export function parseTrustedProxies(list: readonly string[]): Range[] {
+  return list.map((entry) => {
+    try {
+      if (entry.includes('/')) return ipaddr.parseCIDR(entry) as Range;
+      const ip = normaliseIp(entry);
+      if (!ip) throw new Error('invalid');
+      const parsed = ipaddr.parse(ip);
+      return [parsed, parsed.kind() === 'ipv4' ? 32 : 128] as Range;
+    } catch {
+      throw new Error(`Invalid trusted proxy entry: ${JSON.stringify(entry)}`);
+    }
+  });
+}
+
+function isTrusted(ip: string, ranges: Range[]): boolean {
+  const parsed = ipaddr.parse(ip);
+  return ranges.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
+}
+
+const rangeCache = new Map<string, Range[]>();
+function rangesFor(list: readonly string[]): Range[] {
+  const key = list.join(',');
+  let ranges = rangeCache.get(key);
+  if (!ranges) rangeCache.set(key, (ranges = parseTrustedProxies(list)));
+  return ranges;
+}
+
+export function getClientIpFromHeaders(headers: Headers, options: ClientIpOptions = {}): string {
+  const peer = normaliseIp(headers.get(options.peerHeader ?? PEER_IP_HEADER) ?? '');
+  if (!peer) return UNKNOWN_IP;
+  const ranges = rangesFor(options.trustedProxies ?? []);
+  if (!options.trustedHeader || ranges.length === 0 || !isTrusted(peer, ranges)) return peer;
+  const value = headers.get(options.trustedHeader);
+  if (!value) return peer;
+  if (options.trustedHeader.toLowerCase() !== 'x-forwarded-for') return normaliseIp(value) ?? peer;
+  const hops = value.split(',').slice(-32);
+  for (let i = hops.length - 1; i >= 0; i -= 1) {
+    const ip = normaliseIp(hops[i] ?? '');
+    if (!ip) return peer;
+    if (!isTrusted(ip, ranges)) return ip;
+  }
+  return normaliseIp(hops[0] ?? '') ?? peer;
+}
+
+export function getClientIp(request: Request, options: ClientIpOptions = {}): string {
+  return getClientIpFromHeaders(request.headers, options);
+}
+
+/** The rate-limit bucket of an address: the /64 of an IPv6 address (one customer's prefix), an IPv4 as is. */
+export function ipBucket(ip: string): string {
+  if (!ipaddr.IPv6.isValid(ip) || ipaddr.IPv4.isValid(ip)) return ip;
+  const parts = ipaddr.IPv6.parse(ip).parts.slice(0, 4);
+  return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
+}

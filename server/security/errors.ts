@@ -1,0 +1,61 @@
+// Domain errors shared by the security primitives. Each carries only a message that is
+// safe to show to a client; the tRPC/route error mapping turns them into status codes.
+// Copy this file along with any primitive that throws one of these.
+
+export abstract class SecurityError extends Error {
+  abstract readonly status: 400 | 401 | 403 | 404 | 413 | 422 | 429 | 503;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The caller is over budget. `retryAfterSeconds` is a whole number ≥ 1, ready for `Retry-After`. */
+export class TooManyRequestsError extends SecurityError {
+  readonly status = 429;
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number, message = 'Too many attempts. Please try again later.') {
+    super(message);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
+/** A backing store (Redis, Postgres) failed and the caller chose to fail closed: 503, never 429. */
+export class StoreUnavailableError extends SecurityError {
+  readonly status = 503;
+
+  constructor(message = 'Service temporarily unavailable. Please try again shortly.', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+export class PayloadTooLargeError extends SecurityError {
+  readonly status = 413;
+
+  constructor(readonly limitBytes: number, message = `Request body exceeds the ${limitBytes}-byte limit.`) {
+    super(message);
+  }
+}
+
+/** Well-formed input that is refused on its content (wrong file type, blocked URL…). */
+export class UnprocessableError extends SecurityError {
+  readonly status = 422;
+}
+
+export class BadRequestError extends SecurityError {
+  readonly status = 400;
+}
+
+export class ForbiddenError extends SecurityError {
+  readonly status = 403;
+}
+
+export class NotFoundError extends SecurityError {
+  readonly status = 404;
+
+  constructor(message = 'Not found.') {
+    super(message);
+  }
+}

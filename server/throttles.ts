@@ -1,0 +1,41 @@
+import { getAuditLog } from './audit';
+import { getConfig } from './config';
+import { getDatabase } from './db';
+import { getLogger } from './log';
+import { getRedis } from './redis';
+import { AttemptThrottle, type AttemptThrottleOptions } from './security/throttle';
+import { PostgresThrottleStore } from './security/throttle-postgres';
+import { RedisThrottleStore } from './security/throttle-redis';
+
+type Shared = { bastionThrottles?: Map<string, AttemptThrottle> };
+type Options = Omit<AttemptThrottleOptions, 'failOpen' | 'onStoreError'>;
+
+/**
+ * A throttle on the shared store: Redis when REDIS_URL is set, Postgres otherwise, so budgets
+ * are global across app instances. A store failure is logged and audited; whether the request
+ * then passes (fail-open) or gets 503 (fail-closed) is THROTTLE_FAIL_OPEN's choice.
+ */
+export function sharedThrottle(options: Options): AttemptThrottle {
+  const shared = globalThis as Shared;
+  shared.bastionThrottles ??= new Map();
+  const existing = shared.bastionThrottles.get(options.namespace);
+  if (existing) return existing;
+  const redis = getRedis();
+  const store = redis ? new RedisThrottleStore(redis) : new PostgresThrottleStore(getDatabase().sql);
+  const throttle = new AttemptThrottle(store, {
+    ...options,
+    namespace: `${getConfig().throttleKeyPrefix}:${options.namespace}`,
+    failOpen: getConfig().throttleFailOpen,
+    onStoreError: (error, context) => {
+      getLogger().warn({ err: error, ...context }, 'throttle store failed');
+      void getAuditLog().record({ event: 'throttle_store_failure', details: { ...context, failOpen: getConfig().throttleFailOpen } });
+    },
+  });
+  shared.bastionThrottles.set(options.namespace, throttle);
+  return throttle;
+}
+
+/** The coarse per-IP budget on /api/* that middleware.ts applies. */
+export function getApiThrottle(): AttemptThrottle {
+  return sharedThrottle({ namespace: 'api-ip', maxAttempts: getConfig().apiRateLimitPerMinute, windowSeconds: 60 });
+}

@@ -1,0 +1,62 @@
+// Starts the built app (`next build` output) through the real HTTP entry, on a free loopback
+// port, against the given database and Redis. Used by integration tests and the e2e server.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findFreePort } from '../scripts/services';
+
+export type RunningApp = { origin: string; port: number; stop(): Promise<void>; output(): string };
+
+export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghijklmnop';
+const root = join(import.meta.dirname, '..');
+
+export async function startApp(env: Record<string, string | undefined>, port?: number): Promise<RunningApp> {
+  if (!existsSync(join(root, '.next', 'BUILD_ID'))) {
+    throw new Error('No production build found: run `npm run build` first (npm test does it for you).');
+  }
+  const chosen = port ?? (await findFreePort());
+  const origin = `http://127.0.0.1:${chosen}`;
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(chosen),
+      APP_ORIGIN: origin,
+      SESSION_SECRET: TEST_SESSION_SECRET,
+      LOG_LEVEL: 'warn',
+      // Tests pose as many client IPs through a trusted proxy header (test/client.ts), and run
+      // far more requests than one person would: the per-IP API budget is raised unless a test sets it.
+      TRUSTED_PROXIES: '127.0.0.1',
+      TRUSTED_PROXY_HEADER: 'x-forwarded-for',
+      API_RATE_LIMIT_PER_MINUTE: '100000',
+      // Each app under test counts on its own keys in the shared Redis/Postgres.
+      THROTTLE_KEY_PREFIX: `test-${chosen}-${Date.now().toString(36)}`,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`App exited with ${child.exitCode}:\n${output}`);
+    const ready = await fetch(`${origin}/api/health`).then((res) => res.status < 500, () => false);
+    if (ready) return { origin, port: chosen, stop, output: () => output };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await stop();
+  throw new Error(`App did not answer /api/health within 60 s:\n${output}`);
+}
