@@ -6,7 +6,7 @@ import { join } from 'node:path';
 /** The seed's DEFAULT_STATIC_SECURITY_HEADERS. Extend with `{ ...DEFAULT_STATIC_SECURITY_HEADERS, … }`. */
 export const DEFAULT_STATIC_SECURITY_HEADERS = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; sandbox",
+  'Content-Security-Policy': 'default-src \'none\'; sandbox',
   'Cross-Origin-Resource-Policy': 'same-site',
 });
 

@@ -12,7 +12,6 @@ function chromiumPath(): string | undefined {
   return undefined;
 }
 
-
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,

@@ -32,7 +32,7 @@ test('every page loads with zero CSP violations', async ({ browser }) => {
 test('a hostile HTML file in public/ is served inert', async ({ browser }) => {
   const { page, context } = await newVisitor(browser);
   const response = await page.goto('/demo/hostile.html');
-  expect(response?.headers()['content-security-policy']).toBe("default-src 'none'; sandbox");
+  expect(response?.headers()['content-security-policy']).toBe('default-src \'none\'; sandbox');
   await expect(page.locator('#status')).toHaveText('inert');
   await page.waitForTimeout(300);
   await expect(page.locator('#status')).toHaveText('inert');

@@ -1,14 +1,14 @@
 // Shared start-up for `npm run dev` and `npm start`: validate configuration (exit 1 naming every
 // bad variable), migrate, start the HTTP entry, and shut down cleanly on SIGINT/SIGTERM.
 import type { Server } from 'node:http';
-import { loadEnvConfig } from '@next/env';
+import nextEnv from '@next/env';
 import { migrateDatabase } from '../db/migrate';
 import { ConfigError, type Config, getConfig, loadConfig } from '../server/config';
 import { startHttpEntry } from '../server/http-entry';
 
 /** Validates the environment as it is now (without caching it); exits 1 naming each bad variable. */
 export function configOrExit(): Config {
-  loadEnvConfig(process.cwd(), process.env.NODE_ENV !== 'production', { info: () => undefined, error: console.error });
+  nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== 'production', { info: () => undefined, error: console.error });
   try {
     return loadConfig(process.env);
   } catch (error) {

@@ -2,7 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
-import { TestClient } from '@/test/client';
+import { SESSION_COOKIE, TestClient } from '@/test/client';
 import { testSql, type TestSql } from '@/test/db';
 
 const databaseUrl = inject('databaseUrl');
@@ -31,7 +31,7 @@ describe('security headers', () => {
     const first = await fetch(`${app.origin}/login`);
     const second = await fetch(`${app.origin}/login`);
     const csp = first.headers.get('content-security-policy') ?? '';
-    for (const directive of ["'strict-dynamic'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]) {
+    for (const directive of ['\'strict-dynamic\'', 'object-src \'none\'', 'base-uri \'none\'', 'frame-ancestors \'none\'', 'form-action \'self\'']) {
       expect(csp).toContain(directive);
     }
     expect(csp).not.toContain('unsafe-eval');
@@ -60,7 +60,7 @@ describe('security headers', () => {
   it('a file from public/ gets the static set and a short Cache-Control', async () => {
     const response = await fetch(`${app.origin}/demo/hostile.html`);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(response.headers.get('content-security-policy')).toBe('default-src \'none\'; sandbox');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('cross-origin-resource-policy')).toBe('same-site');
     expect(response.headers.get('cache-control')).toBe('public, max-age=3600, must-revalidate');
@@ -94,10 +94,15 @@ describe('CSRF', () => {
   it('refuses a request with neither header when it carries a session cookie, accepts it without one', async () => {
     const anonymous = new TestClient(app.origin);
     const withCookie = new TestClient(app.origin);
-    withCookie.cookies.set('bastion_session', 'anything');
-    expect((await withCookie.request('/api/trpc/auth.logout', { method: 'POST' })).status).toBe(403);
+    withCookie.cookies.set(SESSION_COOKIE, 'anything');
+    const json = { 'content-type': 'application/json' };
+    const refused = await withCookie.request('/api/trpc/auth.logout', { method: 'POST', headers: json });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ message: 'Cross-site request refused.' });
     // No Origin and no cookie passes the first layer, then meets the second: no CSRF token.
-    expect((await anonymous.request('/api/trpc/auth.logout', { method: 'POST' })).status).toBe(403);
+    const second = await anonymous.request('/api/trpc/auth.logout', { method: 'POST', headers: json });
+    expect(second.status).toBe(403);
+    expect(await second.json()).toMatchObject({ error: { data: { code: 'FORBIDDEN' } } });
   });
 
   it('refuses a mutation without the CSRF token, or with one from another session, with FORBIDDEN', async () => {
@@ -110,7 +115,7 @@ describe('CSRF', () => {
     client.cookies.set('bastion_csrf', foreign);
     const planted = await client.mutation('auth.logout', undefined, { 'x-csrf-token': foreign });
     expect(planted.status).toBe(200); // both anonymous: bound to the same empty session…
-    client.cookies.set('bastion_session', 'some-session');
+    client.cookies.set(SESSION_COOKIE, 'some-session');
     const mismatched = await client.mutation('auth.logout', undefined, { 'x-csrf-token': foreign });
     expect(mismatched.status).toBe(403); // …but useless once a session is involved
   });
@@ -143,9 +148,9 @@ describe('body size', () => {
         headers: {
           'content-type': 'application/json',
           'transfer-encoding': 'chunked',
-          origin: app.origin,
+          'origin': app.origin,
           'x-forwarded-for': client.ip,
-          cookie: client.cookieHeader(),
+          'cookie': client.cookieHeader(),
           'x-csrf-token': client.cookies.get('bastion_csrf') ?? '',
         },
       });

@@ -7,6 +7,7 @@ import { normaliseIp, PEER_IP_HEADER } from './security/client-ip';
 import type { Config } from './config';
 
 export function recordPeerAddress(req: IncomingMessage): void {
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go
   delete req.headers[PEER_IP_HEADER];
   const peer = normaliseIp(req.socket.remoteAddress ?? '');
   if (peer) req.headers[PEER_IP_HEADER] = peer;

@@ -11,6 +11,9 @@ export type TrpcReply<T = unknown> = {
   error?: { message: string; code: number; data: { code: string; httpStatus: number; retryAfterSeconds?: number; fieldErrors?: unknown } };
 };
 
+/** The test apps run with NODE_ENV=production, so the session cookie carries the __Host- prefix. */
+export const SESSION_COOKIE = '__Host-bastion_session';
+
 export function randomClientIp(): string {
   return `198.51.${randomInt(0, 255)}.${randomInt(1, 254)}`;
 }
@@ -70,7 +73,7 @@ export class TestClient {
   async mutation<T = unknown>(procedure: string, input?: unknown, extraHeaders: Record<string, string> = {}): Promise<TrpcReply<T>> {
     const response = await this.request(`/api/trpc/${procedure}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: this.origin, 'x-csrf-token': this.cookies.get('bastion_csrf') ?? '', ...extraHeaders },
+      headers: { 'content-type': 'application/json', 'origin': this.origin, 'x-csrf-token': this.cookies.get('bastion_csrf') ?? '', ...extraHeaders },
       body: input === undefined ? undefined : JSON.stringify(input),
     });
     return this.reply<T>(response);

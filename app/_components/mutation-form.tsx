@@ -28,7 +28,7 @@ function Countdown({ until }: { until: number }) {
 export function MutationForm(props: {
   fields: FieldSpec[];
   submitLabel: string;
-  submit: (values: Record<string, string>) => Promise<{ message?: string } | void>;
+  submit: (values: Record<string, string>) => Promise<{ message?: string } | undefined>;
   onSuccess?: () => void;
 }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);

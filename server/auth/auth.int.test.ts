@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { unsealData } from 'iron-session';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp, TEST_SESSION_SECRET } from '@/test/app';
-import { TestClient } from '@/test/client';
+import { SESSION_COOKIE, TestClient } from '@/test/client';
 import { latestMail, testSql, tokenFrom, type TestSql, uniqueEmail } from '@/test/db';
 
 const databaseUrl = inject('databaseUrl');
@@ -79,7 +79,7 @@ describe('signup and activation', () => {
     const right = await client.mutation('auth.login', { email, password: PASSWORD });
     expect(right.status).toBe(403);
     expect(right.error?.message).toMatch(/not activated/);
-    expect(right.headers.getSetCookie().some((cookie) => cookie.startsWith('bastion_session='))).toBe(false);
+    expect(right.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
   });
 
   it('rejects weak and common passwords with 422 and a message safe to show', async () => {
@@ -136,15 +136,17 @@ describe('login throttling (attack tests)', () => {
 });
 
 describe('sessions', () => {
-  it('keeps only the SHA-256 of the session token, sealed in a __Host- or plain cookie that is HttpOnly', async () => {
+  it('keeps only the SHA-256 of the session token, sealed in a __Host- cookie that is HttpOnly, Secure and SameSite=Lax', async () => {
     const email = await signUpAndActivate();
     const client = await new TestClient(app.origin).start();
     const reply = await client.mutation('auth.login', { email, password: PASSWORD });
-    const cookie = reply.headers.getSetCookie().find((line) => line.startsWith('bastion_session=')) ?? '';
+    const cookie = reply.headers.getSetCookie().find((line) => line.startsWith(`${SESSION_COOKIE}=`)) ?? '';
     expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    const sealed = client.cookies.get('bastion_session') ?? '';
-    const { t: token } = await unsealData<{ t: string }>(decodeURIComponent(sealed), { password: TEST_SESSION_SECRET });
+    const sealed = client.cookies.get(SESSION_COOKIE) ?? '';
+    const secretId = String(Number.parseInt(createHash('sha256').update(TEST_SESSION_SECRET).digest('hex').slice(0, 8), 16));
+    const { t: token } = await unsealData<{ t: string }>(decodeURIComponent(sealed), { password: { [secretId]: TEST_SESSION_SECRET } });
     expect(token).toHaveLength(43);
     expect((await sql`select 1 from sessions where token_hash = ${createHash('sha256').update(token).digest('hex')}`).length).toBe(1);
     expect((await sql`select 1 from sessions where token_hash = ${token}`).length).toBe(0);
@@ -153,18 +155,18 @@ describe('sessions', () => {
   it('issues a new token on every login (no fixation)', async () => {
     const email = await signUpAndActivate();
     const client = await signedIn(email);
-    const first = client.cookies.get('bastion_session');
+    const first = client.cookies.get(SESSION_COOKIE);
     await client.mutation('auth.login', { email, password: PASSWORD });
-    expect(client.cookies.get('bastion_session')).not.toBe(first);
+    expect(client.cookies.get(SESSION_COOKIE)).not.toBe(first);
   });
 
   it('rejects a tampered cookie', async () => {
     const email = await signUpAndActivate();
     const client = await signedIn(email);
-    const sealed = client.cookies.get('bastion_session') ?? '';
+    const sealed = client.cookies.get(SESSION_COOKIE) ?? '';
     const flipped = sealed.slice(0, 40) + (sealed[40] === 'A' ? 'B' : 'A') + sealed.slice(41);
     const thief = new TestClient(app.origin);
-    thief.cookies.set('bastion_session', flipped);
+    thief.cookies.set(SESSION_COOKIE, flipped);
     expect((await thief.query('auth.me')).data).toBeNull();
   });
 
@@ -172,7 +174,7 @@ describe('sessions', () => {
     const email = await signUpAndActivate();
     const victim = await signedIn(email);
     const thief = new TestClient(app.origin);
-    thief.cookies.set('bastion_session', victim.cookies.get('bastion_session') ?? '');
+    thief.cookies.set(SESSION_COOKIE, victim.cookies.get(SESSION_COOKIE) ?? '');
     expect((await thief.query<{ email: string }>('auth.me')).data?.email).toBe(email);
     await victim.mutation('auth.logout');
     expect((await thief.query('auth.me')).data).toBeNull();
@@ -251,7 +253,7 @@ describe('password reset (attack tests)', () => {
     const email = await signUpAndActivate();
     const victim = await signedIn(email);
     const thief = new TestClient(app.origin);
-    thief.cookies.set('bastion_session', victim.cookies.get('bastion_session') ?? '');
+    thief.cookies.set(SESSION_COOKIE, victim.cookies.get(SESSION_COOKIE) ?? '');
     const requester = await new TestClient(app.origin).start('/forgot-password');
     await requester.mutation('auth.requestPasswordReset', { email });
     const token = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
@@ -303,7 +305,7 @@ describe('audit log', () => {
     expect(rows.find((row) => row.event === 'login_success')?.ip).toBe(client.ip);
     const dump = JSON.stringify(rows);
     expect(dump).not.toContain(PASSWORD);
-    expect(dump).not.toContain(client.cookies.get('bastion_session'));
+    expect(dump).not.toContain(client.cookies.get(SESSION_COOKIE));
   });
 
   it('records every UNAUTHORIZED outcome automatically', async () => {
