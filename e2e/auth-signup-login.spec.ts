@@ -9,7 +9,7 @@ test('sign up, activate from the emailed link, sign in and sign out', async ({ b
   await expect(page).toHaveURL(/\/activate$/); // the one-time token was taken out of the address bar
   await signIn(page, email);
   await expect(page.getByRole('table', { name: 'Sessions' }).getByText('(this browser)')).toBeVisible();
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto('/account');
   await expect(page).toHaveURL(/\/login$/);

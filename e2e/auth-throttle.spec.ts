@@ -10,7 +10,11 @@ test('wrong password until blocked shows a countdown and answers 429 with Retry-
   await page.getByLabel('Email').fill(email);
   for (let attempt = 1; attempt <= 5; attempt += 1) {
     await page.getByLabel('Password').fill(`wrong password ${attempt}`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const [answer] = await Promise.all([
+      page.waitForResponse((res) => res.url().includes('/api/trpc/auth.login')),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    expect(answer.status()).toBe(401);
     await expect(page.getByRole('status')).toHaveText('Incorrect email or password.');
   }
   await page.getByLabel('Password').fill('wrong password 6');

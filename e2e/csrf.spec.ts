@@ -37,7 +37,7 @@ test('cross-site form and fetch cannot sign the user out; Bastion\'s own button 
   await expect(page.getByTestId('account-email')).toHaveText(email);
 
   const own = page.waitForResponse((res) => res.url().includes('/api/trpc/auth.logout'));
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   expect((await own).status()).toBe(200);
   await expect(page).toHaveURL(/\/login$/);
   await context.close();

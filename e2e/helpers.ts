@@ -34,7 +34,7 @@ export async function signUpAndActivate(page: Page, email: string, password = PA
   await expect(page.getByRole('status')).toContainText('Check your inbox');
   await openMailLink(page, email, /Activate your Bastion account/);
   await page.getByRole('button', { name: 'Activate my account' }).click();
-  await expect(page.getByRole('status')).toContainText('Your account is active');
+  await expect(page.getByRole('status').first()).toContainText('Your account is active');
 }
 
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
