@@ -23,7 +23,8 @@ function withSecurityHeaders(response: NextResponse, csp: string | null, path: s
   if (csp) response.headers.set('Content-Security-Policy', csp);
   // One-time tokens travel in these pages' URLs: never leak them in a Referer.
   if (path === '/reset-password' || path === '/activate') response.headers.set('Referrer-Policy', 'no-referrer');
-  if (isApi(path)) response.headers.set('Cache-Control', 'no-store');
+  // API answers are per user: never stored by shared caches, nor kept by the browser.
+  if (isApi(path)) response.headers.set('Cache-Control', 'private, no-store');
   return response;
 }
 

@@ -41,7 +41,7 @@ export function staticHeaderRules(publicDir, headers = DEFAULT_STATIC_SECURITY_H
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ['argon2', 'pino', 'ioredis', 'postgres', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
+  serverExternalPackages: ['@node-rs/argon2', 'pino', 'ioredis', 'postgres', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
   async headers() {
     return staticHeaderRules(join(import.meta.dirname, 'public'));
   },

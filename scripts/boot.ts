@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import nextEnv from '@next/env';
 import { migrateDatabase } from '../db/migrate';
 import { ConfigError, type Config, getConfig, loadConfig } from '../server/config';
+import { startHousekeeping } from '../server/housekeeping';
 import { startHttpEntry } from '../server/http-entry';
 
 /** Validates the environment as it is now (without caching it); exits 1 naming each bad variable. */
@@ -24,12 +25,14 @@ export async function boot(options: { dev: boolean; onShutdown?: () => Promise<v
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   await migrateDatabase(config.databaseUrl);
   const server = await startHttpEntry(config, { dev: options.dev });
+  const stopHousekeeping = startHousekeeping();
   console.log(`Bastion listening on http://${config.host}:${config.port} (public origin ${config.appOrigin})`);
 
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
+    stopHousekeeping();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await options.onShutdown?.();

@@ -50,10 +50,10 @@ describe('security headers', () => {
     expect(first.headers.get('x-powered-by')).toBeNull();
   });
 
-  it('an API response gets the set and no-store', async () => {
+  it('an API response gets the set and private, no-store', async () => {
     const response = await fetch(`${app.origin}/api/health`);
     for (const [name, value] of Object.entries(PAGE_HEADERS)) expect(response.headers.get(name), name).toBe(value);
-    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 

@@ -1,10 +1,16 @@
 // Passwords: argon2id at or above OWASP's minimum (19 MiB, t=2, p=1), hashed on libuv's thread
 // pool (off the event loop), rehash when parameters change, a dummy verification that costs the
-// same as a real one, and a NIST 800-63B policy. Copy with ./common-passwords.ts and argon2.
-import argon2 from 'argon2';
+// same as a real one, and a NIST 800-63B policy. Copy with ./common-passwords.ts and @node-rs/argon2.
+//
+// @node-rs/argon2 rather than `argon2` (node-argon2): it ships one prebuilt binary per platform
+// as an optional package and needs no install script; node-argon2's bundled linux-x64 prebuild
+// crashed (SIGSEGV) on our CI machines unless rebuilt from source.
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { COMMON_PASSWORDS } from './common-passwords';
 
-export const PASSWORD_HASH_PARAMS = Object.freeze({ type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+// The package's `Algorithm` is a const enum, which isolated modules cannot read: 2 is Argon2id.
+const ARGON2ID = 2;
+export const PASSWORD_HASH_PARAMS = Object.freeze({ algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
@@ -12,24 +18,28 @@ export const PASSWORD_MAX_LENGTH = 256;
 const normalise = (plain: string) => plain.normalize('NFKC');
 
 export async function hashPassword(plain: string): Promise<string> {
-  return argon2.hash(normalise(plain), PASSWORD_HASH_PARAMS);
+  return argon2Hash(normalise(plain), PASSWORD_HASH_PARAMS);
 }
 
 export async function verifyPassword(hash: string, plain: string): Promise<boolean> {
   if (typeof plain !== 'string' || plain.length > PASSWORD_MAX_LENGTH * 4) return false;
   try {
-    return await argon2.verify(hash, normalise(plain));
+    return await argon2Verify(hash, normalise(plain));
   } catch {
     return false;
   }
 }
 
+// The PHC string argon2 writes: $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>
+const PHC = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
+/** True when `hash` was made with other parameters than today's (or is not an argon2 hash at all). */
 export function needsRehash(hash: string): boolean {
-  try {
-    return argon2.needsRehash(hash, PASSWORD_HASH_PARAMS);
-  } catch {
-    return true;
-  }
+  const match = typeof hash === 'string' ? PHC.exec(hash) : null;
+  if (!match) return true;
+  const [, variant, version, memory, time, parallelism] = match;
+  const want = PASSWORD_HASH_PARAMS;
+  return variant !== 'argon2id' || version !== '19' || Number(memory) !== want.memoryCost || Number(time) !== want.timeCost || Number(parallelism) !== want.parallelism;
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -31,6 +31,6 @@ export async function GET() {
   const status = db === 'down' ? 'unavailable' : redisState === 'down' ? 'degraded' : 'ok';
   return Response.json(
     { status, db, redis: redisState },
-    { status: db === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'no-store' } },
+    { status: db === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'private, no-store' } },
   );
 }

@@ -6,7 +6,7 @@ import { NotFoundError } from '@/server/security/errors';
 
 export const dynamic = 'force-dynamic';
 
-const notFound = () => Response.json({ error: 'NOT_FOUND', message: 'No such file.' }, { status: 404, headers: { 'Cache-Control': 'no-store' } });
+const notFound = () => Response.json({ error: 'NOT_FOUND', message: 'No such file.' }, { status: 404, headers: { 'Cache-Control': 'private, no-store' } });
 
 /** Downloads a file its owner uploaded. Anyone else — and any unknown id — gets the same 404. */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {

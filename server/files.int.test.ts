@@ -1,0 +1,187 @@
+// Uploads and webhooks, attacked over real HTTP: hostile files, traversal names, other users'
+// ids (404, not 403), oversized bodies — and after every refusal nothing on disk or in the DB.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApp, type RunningApp } from '@/test/app';
+import { TestClient } from '@/test/client';
+import { latestMail, testSql, tokenFrom, type TestSql, uniqueEmail } from '@/test/db';
+
+const databaseUrl = inject('databaseUrl');
+const redisUrl = inject('redisUrl');
+const PASSWORD = 'correct horse battery staple';
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+let app: RunningApp;
+let sql: TestSql;
+let uploadDir: string;
+let receiver: Server;
+let receiverPort = 0;
+const received: { body: string; signature: string | undefined }[] = [];
+
+beforeAll(async () => {
+  sql = testSql(databaseUrl);
+  uploadDir = mkdtempSync(join(tmpdir(), 'bastion-uploads-'));
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push({ body, signature: req.headers['bastion-signature'] as string | undefined });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const address = receiver.address();
+  receiverPort = typeof address === 'object' && address ? address.port : 0;
+  // NODE_ENV=test: the SSRF test switch is refused in production, so this app runs as "test".
+  app = await startApp({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl ?? undefined,
+    UPLOAD_DIR: uploadDir,
+    UPLOAD_LIMIT_BYTES: '65536',
+    SSRF_TEST_ALLOW_LOOPBACK_PORT: String(receiverPort),
+  });
+});
+afterAll(async () => {
+  await app?.stop();
+  await sql?.end();
+  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+});
+
+async function signedInUser(): Promise<TestClient> {
+  const email = uniqueEmail('files');
+  const client = await new TestClient(app.origin).start('/signup');
+  await client.mutation('auth.signup', { email, password: PASSWORD });
+  await client.mutation('auth.activate', { token: tokenFrom((await latestMail(sql, email, 'activation'))?.text) });
+  expect((await client.mutation('auth.login', { email, password: PASSWORD })).status).toBe(200);
+  return client;
+}
+
+async function upload(client: TestClient, bytes: Buffer, name: string, type: string) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+  const response = await client.request('/api/trpc/files.upload', {
+    method: 'POST',
+    headers: { 'origin': app.origin, 'x-csrf-token': client.cookies.get('bastion_csrf') ?? '' },
+    body: form,
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: JSON.parse(text) as { result?: { data: { id: string; displayName: string } }; error?: { message: string } } };
+}
+
+const filesOnDisk = () => readdirSync(uploadDir).length;
+const rowCount = async () => (await sql<{ n: number }[]>`select count(*)::int as n from files`)[0]?.n ?? 0;
+
+describe('uploads', () => {
+  it('stores a PNG under a server-chosen name and lets only its owner download it', async () => {
+    const owner = await signedInUser();
+    const reply = await upload(owner, PNG, 'holiday.png', 'image/png');
+    expect(reply.status, reply.text).toBe(200);
+    const id = reply.json.result?.data.id ?? '';
+    expect(readdirSync(uploadDir)).not.toContain('holiday.png');
+    const download = await owner.request(`/api/files/${id}`);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(PNG)).toBe(true);
+    expect(download.headers.get('content-type')).toBe('image/png');
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(download.headers.get('content-security-policy')).toBe('default-src \'none\'; sandbox');
+    expect(download.headers.get('cache-control')).toMatch(/^private/);
+
+    const stranger = await signedInUser();
+    const stolen = await stranger.request(`/api/files/${id}`);
+    const unknown = await stranger.request('/api/files/00000000-0000-4000-8000-000000000000');
+    expect(stolen.status).toBe(404);
+    expect(await stolen.text()).toBe(await unknown.text());
+    expect((await stranger.request('/api/files/not-a-uuid')).status).toBe(404);
+    expect((await new TestClient(app.origin).request(`/api/files/${id}`)).status).toBe(404);
+    expect((await stranger.mutation('files.delete', { id })).status).toBe(404);
+    expect((await owner.mutation('files.delete', { id })).status).toBe(200);
+    expect((await owner.request(`/api/files/${id}`)).status).toBe(404);
+  });
+
+  it.each([
+    ['HTML renamed .png', Buffer.from('<!doctype html><script>alert(1)</script>'), 'cat.png', 'image/png'],
+    ['SVG with script', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'logo.svg', 'image/svg+xml'],
+    ['SVG renamed .png', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'logo.png', 'image/png'],
+    ['a polyglot: PNG header followed by HTML', Buffer.concat([PNG.subarray(0, 16), Buffer.from('<html><script>alert(1)</script></html>')]), 'x.png', 'image/png'],
+    ['a PDF declared as PNG', PDF, 'doc.png', 'image/png'],
+    ['a PNG with a .pdf name', PNG, 'image.pdf', 'application/pdf'],
+    ['an empty file', Buffer.alloc(0), 'empty.png', 'image/png'],
+  ])('refuses %s with 422 and leaves nothing behind', async (_label, bytes, name, type) => {
+    const client = await signedInUser();
+    const [disk, rows] = [filesOnDisk(), await rowCount()];
+    const reply = await upload(client, bytes, name, type);
+    expect(reply.status, reply.text).toBe(422);
+    expect(reply.json.error?.message).toBeTruthy();
+    expect(filesOnDisk()).toBe(disk);
+    expect(await rowCount()).toBe(rows);
+  });
+
+  it('keeps hostile names only as sanitised display text', async () => {
+    const client = await signedInUser();
+    const reply = await upload(client, PNG, '../../etc/passwd\u0000.png', 'image/png');
+    expect(reply.status, reply.text).toBe(200);
+    const name = reply.json.result?.data.displayName ?? '';
+    expect(name).not.toMatch(/[/\\]/);
+    expect(name).not.toContain('\u0000');
+    expect(name).not.toContain('..');
+    expect(readdirSync(uploadDir).every((file) => /^[0-9a-f-]{36}$/.test(file))).toBe(true);
+  });
+
+  it('refuses an oversized upload, declared or chunked, with 413 and writes nothing', async () => {
+    const client = await signedInUser();
+    const [disk, rows] = [filesOnDisk(), await rowCount()];
+    const big = Buffer.concat([PNG, Buffer.alloc(100_000)]);
+    expect((await upload(client, big, 'big.png', 'image/png')).status).toBe(413);
+    const chunked = await client.request('/api/trpc/files.upload', {
+      method: 'POST',
+      headers: { 'origin': app.origin, 'x-csrf-token': client.cookies.get('bastion_csrf') ?? '', 'content-type': 'multipart/form-data; boundary=x' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 20; i += 1) controller.enqueue(new Uint8Array(8192));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(filesOnDisk()).toBe(disk);
+    expect(await rowCount()).toBe(rows);
+  });
+
+  it('handles concurrent uploads: every file stored once, rows and files in step', async () => {
+    const client = await signedInUser();
+    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(client, PNG, `p${i}.png`, 'image/png')));
+    expect(replies.every((reply) => reply.status === 200)).toBe(true);
+    expect(filesOnDisk()).toBe(await rowCount());
+  });
+});
+
+describe('webhooks', () => {
+  it.each(['http://127.0.0.1:1/', 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://[::1]/', 'http://2130706433/', 'file:///etc/passwd', 'http://user:pw@example.com/'])(
+    'refuses to register %s with a reason',
+    async (url) => {
+      const client = await signedInUser();
+      const reply = await client.mutation('webhooks.register', { url });
+      expect(reply.status).toBe(422);
+      expect(reply.error?.message).toBeTruthy();
+    },
+  );
+
+  it('sends a signed test event to a permitted target, and keeps webhooks owner-scoped', async () => {
+    const client = await signedInUser();
+    const registered = await client.mutation<{ id: string; secret: string }>('webhooks.register', { url: `http://127.0.0.1:${receiverPort}/hook` });
+    expect(registered.status, registered.text).toBe(200);
+    const sent = await client.mutation<{ ok: boolean; status: number }>('webhooks.sendTest', { id: registered.data?.id });
+    expect(sent.data).toEqual({ ok: true, status: 204 });
+    expect(received.at(-1)?.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const stranger = await signedInUser();
+    expect((await stranger.mutation('webhooks.sendTest', { id: registered.data?.id })).status).toBe(404);
+    expect((await stranger.query<unknown[]>('webhooks.list')).data).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+// Periodic upkeep, started once per process by scripts/boot.ts: retries mail left in the outbox,
+// and deletes expired sessions, spent or expired auth tokens and ended throttle counters.
+// Every task is safe to run on many instances at once (idempotent deletes, SKIP LOCKED claims).
+import { lt, or, sql } from 'drizzle-orm';
+import { authTokens } from '@/db/schema';
+import { deleteExpiredSessions, type SessionPolicy } from './auth/sessions';
+import { getConfig } from './config';
+import { type Database, getDatabase } from './db';
+import { getLogger } from './log';
+import { deliverPendingMail, type MailTransport } from './mail/outbox';
+import { getMailTransport } from './mail';
+import { getRedis } from './redis';
+import { PostgresThrottleStore } from './security/throttle-postgres';
+
+/** Spent or expired tokens are kept this long after they stop working (for support questions), then deleted. */
+const TOKEN_RETENTION = sql`now() - interval '7 days'`;
+
+export type HousekeepingReport = { mailSent: number; sessionsDeleted: number; tokensDeleted: number; throttleRowsDeleted: number };
+
+export type HousekeepingDeps = {
+  db: Database;
+  /** The Postgres throttle store to sweep; null when throttles live in Redis (which expires its own keys). */
+  throttleStore: PostgresThrottleStore | null;
+  /** null when there is no SMTP transport: mail then waits in the outbox (/dev/mailbox in development). */
+  transport: MailTransport | null;
+  sessionPolicy: SessionPolicy;
+  log: { warn(object: object, message: string): void };
+};
+
+/** One pass of every task; each failure is logged and does not stop the others. */
+export async function runHousekeeping({ db, throttleStore, transport, sessionPolicy, log }: HousekeepingDeps): Promise<HousekeepingReport> {
+  const attempt = async (task: string, run: () => Promise<number>) =>
+    run().catch((error: unknown) => {
+      log.warn({ err: error, task }, 'housekeeping task failed; will retry');
+      return 0;
+    });
+  return {
+    mailSent: transport ? await attempt('mail', () => deliverPendingMail(db, transport)) : 0,
+    sessionsDeleted: await attempt('sessions', () => deleteExpiredSessions(db, sessionPolicy)),
+    tokensDeleted: await attempt('tokens', async () => {
+      const rows = await db
+        .delete(authTokens)
+        .where(or(lt(authTokens.expiresAt, TOKEN_RETENTION), lt(authTokens.usedAt, TOKEN_RETENTION)))
+        .returning({ id: authTokens.id });
+      return rows.length;
+    }),
+    throttleRowsDeleted: throttleStore ? await attempt('throttle', () => throttleStore.deleteExpired()) : 0,
+  };
+}
+
+/** The app's own dependencies, from configuration. */
+function appDeps(): HousekeepingDeps {
+  const config = getConfig();
+  const { db, sql: client } = getDatabase();
+  return {
+    db,
+    throttleStore: getRedis() ? null : new PostgresThrottleStore(client),
+    transport: getMailTransport(),
+    sessionPolicy: { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds },
+    log: getLogger(),
+  };
+}
+
+/** Runs runHousekeeping every `intervalMs` (never two passes at once); returns a stop function. */
+export function startHousekeeping(intervalMs = 60_000, deps: HousekeepingDeps = appDeps()): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runHousekeeping(deps)
+      .then((report) => {
+        if (Object.values(report).some((count) => count > 0)) getLogger().info(report, 'housekeeping');
+      })
+      .finally(() => (running = false));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
