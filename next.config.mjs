@@ -15,7 +15,10 @@ export const SHORT_CACHE = 'public, max-age=3600, must-revalidate';
 
 /** Fingerprinted (`app.3f9a1c2b.css`) or versioned (`/v2/…`) assets never change under their name. */
 export function cacheControlFor(path) {
-  return /[.-][0-9a-f]{8,}\.[a-z0-9]+$/i.test(path) || /\/v\d+\//.test(path) ? IMMUTABLE_CACHE : SHORT_CACHE;
+  // A content hash mixes letters and digits; an all-digit run is a date or a counter (report-20240101.pdf).
+  const hash = /[.-]([0-9a-f]{8,})\.[a-z0-9]+$/i.exec(path)?.[1];
+  const fingerprinted = hash !== undefined && /[a-f]/i.test(hash) && /[0-9]/.test(hash);
+  return fingerprinted || /\/v\d+\//.test(path) ? IMMUTABLE_CACHE : SHORT_CACHE;
 }
 
 function publicFiles(dir, prefix = '') {

@@ -24,6 +24,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/login">Sign in</Link>
             <Link href="/signup">Sign up</Link>
             <Link href="/account">Account</Link>
+            <Link href="/files">Files</Link>
+            <Link href="/webhooks">Webhooks</Link>
           </nav>
         </header>
         <TRPCReactProvider>

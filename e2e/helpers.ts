@@ -44,3 +44,12 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('account-email')).toHaveText(email);
 }
+
+/** A new visitor with an account of their own, activated and signed in. */
+export async function signedInVisitor(browser: Browser, label: string): Promise<{ context: BrowserContext; page: Page; email: string }> {
+  const visitor = await newVisitor(browser);
+  const email = uniqueEmail(label);
+  await signUpAndActivate(visitor.page, email);
+  await signIn(visitor.page, email);
+  return { ...visitor, email };
+}

@@ -1,5 +1,6 @@
 // Shared start-up for `npm run dev` and `npm start`: validate configuration (exit 1 naming every
 // bad variable), migrate, start the HTTP entry, and shut down cleanly on SIGINT/SIGTERM.
+import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import nextEnv from '@next/env';
 import { migrateDatabase } from '../db/migrate';
@@ -24,6 +25,11 @@ export async function boot(options: { dev: boolean; onShutdown?: () => Promise<v
   const config = getConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   await migrateDatabase(config.databaseUrl);
+  // Uploads live outside public/, readable by this process only; fail now, not at the first upload.
+  await mkdir(config.uploadDir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+    console.error(`\nUPLOAD_DIR ${config.uploadDir} cannot be created: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
   const server = await startHttpEntry(config, { dev: options.dev });
   const stopHousekeeping = startHousekeeping();
   console.log(`Bastion listening on http://${config.host}:${config.port} (public origin ${config.appOrigin})`);

@@ -1,5 +1,8 @@
 // The server Playwright runs: throwaway PostgreSQL (or PGlite) and Redis, migrated, and the
 // built app on E2E_PORT, delivering mail over SMTP to a local catcher with an inbox page. Everything stops when Playwright sends SIGTERM.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { migrateDatabase } from '../db/migrate';
 import { startApp } from '../test/app';
 import { startMailCatcher } from '../test/mail-catcher';
@@ -23,8 +26,10 @@ await migrateDatabase(postgres.url);
 const redisBin = redisServerBin();
 const redis = redisBin ? await startRedisServer(redisBin) : undefined;
 if (redis) running.push(redis);
+const uploadDir = mkdtempSync(join(tmpdir(), 'bastion-e2e-uploads-'));
+running.push({ url: uploadDir, stop: async () => rmSync(uploadDir, { recursive: true, force: true }) });
 const app = await startApp(
-  { DATABASE_URL: postgres.url, REDIS_URL: redis?.url, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, LOG_LEVEL: 'warn' },
+  { DATABASE_URL: postgres.url, REDIS_URL: redis?.url, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, UPLOAD_DIR: uploadDir, LOG_LEVEL: 'warn' },
   port,
 );
 running.push({ url: app.origin, stop: app.stop });

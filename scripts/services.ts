@@ -112,6 +112,7 @@ export async function startRedisServer(bin: string, port?: number): Promise<Runn
   const url = `redis://127.0.0.1:${chosen}`;
   await waitFor(async () => {
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined); // "not up yet" is expected while polling; connect() rejects too
     try {
       await client.connect();
       return (await client.ping()) === 'PONG';

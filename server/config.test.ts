@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 
@@ -19,6 +20,15 @@ function problemsOf(source: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
+  it('defaults APP_ORIGIN to localhost on PORT in development', () => {
+    expect(loadConfig({ PORT: '3301' }).appOrigin).toBe('http://localhost:3301');
+  });
+
+  it('resolves UPLOAD_DIR against the working directory (the file store needs an absolute root)', () => {
+    expect(loadConfig({}).uploadDir).toBe(join(process.cwd(), 'storage', 'uploads'));
+    expect(loadConfig({ UPLOAD_DIR: '/var/lib/bastion/uploads' }).uploadDir).toBe('/var/lib/bastion/uploads');
+  });
+
   it('gives development defaults with no variables at all', () => {
     const config = loadConfig({});
     expect(config.production).toBe(false);

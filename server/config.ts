@@ -1,9 +1,9 @@
 // The one place that reads process.env. Every variable is parsed and validated with zod;
 // development gets safe defaults, production refuses to start without real values.
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
-const DEV_ORIGIN = 'http://localhost:3000';
 
 const csv = z
   .string()
@@ -90,7 +90,8 @@ export function loadConfig(source: Record<string, string | undefined>) {
     const problems = productionProblems(env);
     if (problems.length > 0) throw new ConfigError(problems);
   }
-  const appOrigin = env.APP_ORIGIN ?? DEV_ORIGIN;
+  // Development default follows PORT, so `PORT=3001 npm run dev` still passes the CSRF origin check.
+  const appOrigin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
   return Object.freeze({
     production,
     nodeEnv: env.NODE_ENV,
@@ -121,7 +122,8 @@ export function loadConfig(source: Record<string, string | undefined>) {
     throttleKeyPrefix: env.THROTTLE_KEY_PREFIX,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
-    uploadDir: env.UPLOAD_DIR,
+    // Relative to the working directory the server starts in; safeJoin needs an absolute root.
+    uploadDir: resolve(env.UPLOAD_DIR),
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     ssrfTestAllowLoopbackPort: env.SSRF_TEST_ALLOW_LOOPBACK_PORT || undefined,

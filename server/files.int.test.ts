@@ -1,6 +1,7 @@
 // Uploads and webhooks, attacked over real HTTP: hostile files, traversal names, other users'
 // ids (404, not 403), oversized bodies — and after every refusal nothing on disk or in the DB.
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,23 +51,24 @@ afterAll(async () => {
   await app?.stop();
   await sql?.end();
   await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  if (uploadDir) rmSync(uploadDir, { recursive: true, force: true });
 });
 
-async function signedInUser(): Promise<TestClient> {
+async function signedInUser(origin = app.origin): Promise<TestClient> {
   const email = uniqueEmail('files');
-  const client = await new TestClient(app.origin).start('/signup');
+  const client = await new TestClient(origin).start('/signup');
   await client.mutation('auth.signup', { email, password: PASSWORD });
   await client.mutation('auth.activate', { token: tokenFrom((await latestMail(sql, email, 'activation'))?.text) });
   expect((await client.mutation('auth.login', { email, password: PASSWORD })).status).toBe(200);
   return client;
 }
 
-async function upload(client: TestClient, bytes: Buffer, name: string, type: string) {
+async function upload(client: TestClient, bytes: Buffer, name: string, type: string, origin = app.origin) {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
   const response = await client.request('/api/trpc/files.upload', {
     method: 'POST',
-    headers: { 'origin': app.origin, 'x-csrf-token': client.cookies.get('bastion_csrf') ?? '' },
+    headers: { 'origin': origin, 'x-csrf-token': client.cookies.get('bastion_csrf') ?? '' },
     body: form,
   });
   const text = await response.text();
@@ -179,9 +181,35 @@ describe('webhooks', () => {
     expect(registered.status, registered.text).toBe(200);
     const sent = await client.mutation<{ ok: boolean; status: number }>('webhooks.sendTest', { id: registered.data?.id });
     expect(sent.data).toEqual({ ok: true, status: 204 });
-    expect(received.at(-1)?.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const delivery = received.at(-1);
+    const [, timestamp, mac] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivery?.signature ?? '') ?? [];
+    expect(mac).toBe(createHmac('sha256', registered.data?.secret ?? '').update(`${timestamp}.${delivery?.body}`).digest('hex'));
+    expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({ type: expect.any(String) });
     const stranger = await signedInUser();
     expect((await stranger.mutation('webhooks.sendTest', { id: registered.data?.id })).status).toBe(404);
     expect((await stranger.query<unknown[]>('webhooks.list')).data).toEqual([]);
+  });
+});
+
+describe('internal failures', () => {
+  it('answer 500 with a generic message — no path, no stack — and leave no row behind', async () => {
+    // The storage root turns into a regular file once the app runs: writes fail deep in the file system layer.
+    const broken = join(uploadDir, 'soon-a-file');
+    const brokenApp = await startApp({ DATABASE_URL: databaseUrl, UPLOAD_DIR: broken });
+    rmSync(broken, { recursive: true });
+    writeFileSync(broken, 'x');
+    try {
+      const client = await signedInUser(brokenApp.origin);
+      const before = await rowCount();
+      const reply = await upload(client, PNG, 'photo.png', 'image/png', brokenApp.origin);
+      expect(reply.status).toBe(500);
+      expect(reply.json.error?.message).toBe('Something went wrong. Please try again.');
+      expect(reply.text).not.toContain(broken);
+      expect(reply.text).not.toMatch(/ENOTDIR|EEXIST|at .*\.js|stack/i);
+      expect(await rowCount()).toBe(before);
+      expect(brokenApp.output()).toMatch(/procedure failed/); // the details go to the server log instead
+    } finally {
+      await brokenApp.stop();
+    }
   });
 });

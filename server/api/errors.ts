@@ -33,8 +33,11 @@ function isServiceDown(error: unknown): boolean {
  */
 export function toTRPCError(error: unknown, resHeaders?: Headers): TRPCError {
   if (error instanceof TRPCError) {
-    if (!(error.cause instanceof SecurityError)) return error;
-    return toTRPCError(error.cause, resHeaders);
+    if (error.cause instanceof SecurityError) return toTRPCError(error.cause, resHeaders);
+    // tRPC wraps whatever a procedure throws in an INTERNAL_SERVER_ERROR that keeps the original
+    // message (SQL text, file paths…): map the original instead, so it never reaches the client.
+    if (error.code === 'INTERNAL_SERVER_ERROR') return toTRPCError(error.cause, resHeaders);
+    return error;
   }
   if (error instanceof TooManyRequestsError) resHeaders?.set('Retry-After', String(error.retryAfterSeconds));
   if (error instanceof SecurityError) {

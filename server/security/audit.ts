@@ -51,7 +51,7 @@ export type AuditRecord = Required<Omit<AuditEntry, 'details'>> & { details: Rec
 export type AuditSink = (record: AuditRecord) => Promise<void>;
 export type AuditLogger = { info(object: object, message: string): void; error(object: object, message: string): void };
 
-const SECRET_KEY = /pass(word)?|token|secret|cookie|authori[sz]ation|otp|totp|seal|signature|hash/i;
+const SECRET_KEY = /pass(word)?|token|secret|cookie|authori[sz]ation|otp|totp|seal|signature|hash(?!ed)|api[-_]?key|private[-_]?key|credential/i;
 const MAX_STRING = 256;
 const MAX_DEPTH = 4;
 

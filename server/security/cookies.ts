@@ -10,12 +10,16 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
 function resolve(name: string, value: string, options: CookieOptions) {
-  const resolved = { path: '/', sameSite: 'lax' as SameSite, secure: true, httpOnly: true, ...options };
+  // An option passed as undefined (`{ secure: maybe }`) must not erase a secure default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as CookieOptions;
+  const resolved = { path: '/', sameSite: 'lax' as SameSite, secure: true, httpOnly: true, ...given };
   if (!TOKEN.test(name)) throw new Error(`Invalid cookie name: ${JSON.stringify(name)}`);
   if (!VALUE.test(value)) throw new Error(`Invalid characters in the value of cookie ${name}`);
   if (resolved.sameSite === 'none' && !resolved.secure) throw new Error(`Cookie ${name}: SameSite=None requires Secure`);
-  if (name.startsWith('__Secure-') && !resolved.secure) throw new Error(`Cookie ${name}: the __Secure- prefix requires Secure`);
-  if (name.startsWith('__Host-') && (!resolved.secure || resolved.path !== '/' || resolved.domain)) {
+  // Browsers match these prefixes case-insensitively, so a misspelt __host- must be held to the rules too.
+  const lower = name.toLowerCase();
+  if (lower.startsWith('__secure-') && !resolved.secure) throw new Error(`Cookie ${name}: the __Secure- prefix requires Secure`);
+  if (lower.startsWith('__host-') && (!resolved.secure || resolved.path !== '/' || resolved.domain)) {
     throw new Error(`Cookie ${name}: the __Host- prefix requires Secure, Path=/ and no Domain`);
   }
   return resolved;

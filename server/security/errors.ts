@@ -18,7 +18,8 @@ export class TooManyRequestsError extends SecurityError {
 
   constructor(retryAfterSeconds: number, message = 'Too many attempts. Please try again later.') {
     super(message);
-    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    // Whole seconds, at least 1; a NaN or infinite input (a store bug) must not reach the header.
+    this.retryAfterSeconds = Number.isFinite(retryAfterSeconds) ? Math.max(1, Math.ceil(retryAfterSeconds)) : 60;
   }
 }
 

@@ -1,15 +1,17 @@
 'use client';
 
 import Link from 'next/link';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { MutationForm } from '@/app/_components/mutation-form';
 import { useTRPCClient } from '@/app/_trpc/provider';
 import { useTokenFromUrl } from '@/app/_components/use-token-from-url';
 
-export function ActivateForm({ token }: { token: string }) {
+/** The activation button, or `children` when the page was opened without a token. */
+export function ActivateForm({ token, children }: { token: string; children: ReactNode }) {
   const client = useTRPCClient();
   const kept = useTokenFromUrl(token);
   const [done, setDone] = useState(false);
+  if (!kept) return children;
   return (
     <>
       <MutationForm fields={[]} submitLabel="Activate my account" submit={() => client.auth.activate.mutate({ token: kept })} onSuccess={() => setDone(true)} />

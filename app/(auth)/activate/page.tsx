@@ -10,7 +10,10 @@ export default async function ActivatePage({ searchParams }: { searchParams: Pro
   return (
     <>
       <h1>Activate your account</h1>
-      {typeof token === 'string' ? <ActivateForm token={token} /> : <p>Open the link from your activation email, or ask for a new one below.</p>}
+      {/* Rendered even without a token: the form keeps the token after it leaves the address bar. */}
+      <ActivateForm token={typeof token === 'string' ? token : ''}>
+        <p>Open the link from your activation email, or ask for a new one below.</p>
+      </ActivateForm>
       <h2>Need a new link?</h2>
       <ResendActivationForm />
     </>

@@ -10,13 +10,12 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
   return (
     <>
       <h1>Choose a new password</h1>
-      {typeof token === 'string' ? (
-        <ResetPasswordForm token={token} />
-      ) : (
+      {/* Rendered even without a token: the form keeps the token after it leaves the address bar. */}
+      <ResetPasswordForm token={typeof token === 'string' ? token : ''}>
         <p>
           This page needs the link from your reset email. <Link href="/forgot-password">Ask for one</Link>.
         </p>
-      )}
+      </ResetPasswordForm>
     </>
   );
 }

@@ -5,9 +5,17 @@ import { getConfig } from '@/server/config';
 
 export const metadata: Metadata = { title: 'Dev mailbox', robots: { index: false } };
 
+/** The mail's own links back into the app (never arbitrary URLs), made clickable. */
+function withLinks(text: string, appOrigin: string) {
+  return text.split(/(https?:\/\/\S+)/).map((part, index) =>
+    part.startsWith(`${appOrigin}/`) ? <a key={index} href={part}>{part}</a> : part,
+  );
+}
+
 /** Development only: the outbox, with links you can follow. 404 in production. */
 export default async function MailboxPage() {
-  if (getConfig().production) notFound();
+  const { production, appOrigin } = getConfig();
+  if (production) notFound();
   const mails = await (await getServerCaller()).dev.mailbox();
   return (
     <>
@@ -18,7 +26,7 @@ export default async function MailboxPage() {
         <article key={mail.id} data-testid="mail" data-kind={mail.kind}>
           <h2>{mail.subject}</h2>
           <p className="muted">To {mail.to} · <time dateTime={mail.createdAt}>{new Date(mail.createdAt).toLocaleString()}</time></p>
-          <pre>{mail.text}</pre>
+          <pre>{withLinks(mail.text, appOrigin)}</pre>
         </article>
       ))}
     </>
