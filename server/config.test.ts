@@ -20,6 +20,13 @@ function problemsOf(source: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
+  it('refuses a trusted-proxy entry that is not an IP or CIDR, naming it', () => {
+    for (const entry of ['10/8', 'proxy.internal', '10.0.0.0/33', '0x0a.0.0.1']) {
+      expect(problemsOf({ TRUSTED_PROXIES: `127.0.0.1,${entry}` }).join('\n')).toContain(`TRUSTED_PROXIES: Invalid trusted proxy entry: "${entry}"`);
+    }
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8, 192.168.1.10, ::ffff:172.16.0.0/108' }).trustedProxies).toHaveLength(4);
+  });
+
   it('defaults APP_ORIGIN to localhost on PORT in development', () => {
     expect(loadConfig({ PORT: '3301' }).appOrigin).toBe('http://localhost:3301');
   });

@@ -2,6 +2,7 @@
 // development gets safe defaults, production refuses to start without real values.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxies } from './security/client-ip';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
 
@@ -33,7 +34,13 @@ const envSchema = z.object({
   SESSION_SECRETS_PREVIOUS: csv.pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
   SESSION_IDLE_MINUTES: int(60 * 24, 5),
   SESSION_ABSOLUTE_DAYS: int(30, 1),
-  TRUSTED_PROXIES: csv,
+  TRUSTED_PROXIES: csv.superRefine((entries, context) => {
+    try {
+      parseTrustedProxies(entries);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: `${(error as Error).message} (expected IPs or CIDRs such as 10.0.0.0/8, fd00::/8)` });
+    }
+  }),
   TRUSTED_PROXY_HEADER: z.enum(['x-real-ip', 'x-forwarded-for', 'cf-connecting-ip']).optional(),
   HTTP_HEADERS_TIMEOUT_MS: int(20_000, 1000),
   HTTP_REQUEST_TIMEOUT_MS: int(60_000, 1000),
@@ -49,6 +56,7 @@ const envSchema = z.object({
   UPLOAD_DIR: z.string().min(1).default('storage/uploads'),
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOUND_ALLOWED_HOSTS: csv,
   SSRF_TEST_ALLOW_LOOPBACK_PORT: int(0, 0),
 });
 
@@ -126,6 +134,8 @@ export function loadConfig(source: Record<string, string | undefined>) {
     uploadDir: resolve(env.UPLOAD_DIR),
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
+    /** Empty: any public host. Otherwise webhooks may only call these host names. */
+    outboundAllowedHosts: env.OUTBOUND_ALLOWED_HOSTS,
     ssrfTestAllowLoopbackPort: env.SSRF_TEST_ALLOW_LOOPBACK_PORT || undefined,
   });
 }

@@ -12,7 +12,8 @@ type Actor = { userId: string; ip: string; userAgent: string; method?: string; p
 const MAX_WEBHOOKS = 20;
 
 function fetchOptions() {
-  return { allowLoopbackPort: getConfig().ssrfTestAllowLoopbackPort };
+  const { ssrfTestAllowLoopbackPort, outboundAllowedHosts } = getConfig();
+  return { allowLoopbackPort: ssrfTestAllowLoopbackPort, allowHosts: outboundAllowedHosts.length > 0 ? outboundAllowedHosts : undefined };
 }
 
 /** Signature header receivers verify: HMAC-SHA256 over "<timestamp>.<body>" with the webhook's secret. */

@@ -155,7 +155,12 @@ describe('parseTrustedProxies', () => {
     expect(ranges.map(([range, bits]) => `${range.toString()}/${bits}`)).toEqual(['10.0.0.1/32', '192.168.0.0/16', '::1/128', 'fd00::/8', '10.0.0.9/32']);
   });
 
-  it.each(['abc', '', '127.1', '1.2.3.4/33', '::/129', '10.0.0.0/', '10.0.0.0/x', '1.2.3.4, 5.6.7.8'])('throws naming the bad entry %j', (entry) => {
+  it('reads an IPv4-mapped CIDR as its IPv4 range, so IPv4 peers match it', () => {
+    expect(parseTrustedProxies(['::ffff:10.0.0.0/104']).map(([range, bits]) => `${range.toString()}/${bits}`)).toEqual(['10.0.0.0/8']);
+    expect(xff('10.9.8.7', '1.2.3.4', ['::ffff:10.0.0.0/104'])).toBe('1.2.3.4');
+  });
+
+  it.each(['abc', '', '127.1', '1.2.3.4/33', '::/129', '10.0.0.0/', '10.0.0.0/x', '1.2.3.4, 5.6.7.8', '10/8', '0x7f.0.0.1/8', '::ffff:1.2.3.4/95'])('throws naming the bad entry %j', (entry) => {
     expect(() => parseTrustedProxies(['10.0.0.1', entry])).toThrow(`Invalid trusted proxy entry: ${JSON.stringify(entry)}`);
   });
 

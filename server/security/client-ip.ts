@@ -29,7 +29,17 @@ export function normaliseIp(text: string): string | null {
 export function parseTrustedProxies(list: readonly string[]): Range[] {
   return list.map((entry) => {
     try {
-      if (entry.includes('/')) return ipaddr.parseCIDR(entry) as Range;
+      if (entry.includes('/')) {
+        // Strict: "10/8" or "0x0a.0.0.0/8" are refused rather than read as something unintended.
+        const [address = '', bitsText = ''] = entry.split('/');
+        const ip = normaliseIp(address);
+        if (!ip || !/^\d{1,3}$/.test(bitsText)) throw new Error('invalid');
+        const parsed = ipaddr.parse(ip);
+        // An IPv4-mapped range (::ffff:10.0.0.0/104) becomes its IPv4 range, as peers do.
+        const bits = Number(bitsText) - (parsed.kind() === 'ipv4' && address.includes(':') ? 96 : 0);
+        if (bits < 0 || bits > (parsed.kind() === 'ipv4' ? 32 : 128)) throw new Error('invalid');
+        return [parsed, bits] as Range;
+      }
       const ip = normaliseIp(entry);
       if (!ip) throw new Error('invalid');
       const parsed = ipaddr.parse(ip);
