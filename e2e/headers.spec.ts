@@ -25,6 +25,10 @@ test('every page loads with zero CSP violations', async ({ browser }) => {
   }
   await signIn(page, email);
   await expect(page.getByRole('table', { name: 'Sessions' })).toBeVisible();
+  for (const [path, table] of [['/files', 'Files'], ['/webhooks', 'Webhooks']] as const) {
+    await page.goto(path);
+    await expect(page.getByRole('table', { name: table })).toBeVisible();
+  }
   expect(violations).toEqual([]);
   await context.close();
 });

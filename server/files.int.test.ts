@@ -102,8 +102,10 @@ describe('uploads', () => {
     expect((await stranger.request('/api/files/not-a-uuid')).status).toBe(404);
     expect((await new TestClient(app.origin).request(`/api/files/${id}`)).status).toBe(404);
     expect((await stranger.mutation('files.delete', { id })).status).toBe(404);
+    const [disk, rows] = [filesOnDisk(), await rowCount()];
     expect((await owner.mutation('files.delete', { id })).status).toBe(200);
     expect((await owner.request(`/api/files/${id}`)).status).toBe(404);
+    expect([filesOnDisk(), await rowCount()]).toEqual([disk - 1, rows - 1]);
   });
 
   it.each([
