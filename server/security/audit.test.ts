@@ -50,6 +50,32 @@ describe('SECURITY_EVENTS', () => {
 });
 
 describe('sanitizeAuditDetails', () => {
+  it('scrubs secrets inside values: query parameters and bearer credentials', () => {
+    const clean = sanitizeAuditDetails({
+      url: 'https://hooks.example.com/in?id=7&access_token=abc123&x=1',
+      link: '/reset-password?token=Zm9vYmFy',
+      header: 'Bearer eyJhbGciOi.payload.sig',
+      note: 'nothing secret here',
+    });
+    expect(clean).toEqual({
+      url: 'https://hooks.example.com/in?id=7&access_token=[redacted]&x=1',
+      link: '/reset-password?token=[redacted]',
+      header: 'Bearer [redacted]',
+      note: 'nothing secret here',
+    });
+  });
+
+  it('keeps a "__proto__" key as plain data and bounds the number of keys', () => {
+    const clean = sanitizeAuditDetails(JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<string, unknown>);
+    expect(Object.getPrototypeOf(clean)).toBe(Object.prototype);
+    expect((clean as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(Object.keys(sanitizeAuditDetails(Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]))))).toHaveLength(50);
+  });
+
+  it('keeps only the name of an Error', () => {
+    expect(sanitizeAuditDetails({ err: new TypeError('bad thing at /reset?token=abc') })).toEqual({ err: { name: 'TypeError' } });
+  });
+
   it('keeps flags that merely contain "hash" (rehashed) but redacts hashes', () => {
     expect(sanitizeAuditDetails({ rehashed: true, passwordHash: '$argon2id$…', tokenHash: 'ab12' })).toEqual({
       rehashed: true,

@@ -52,20 +52,30 @@ export type AuditSink = (record: AuditRecord) => Promise<void>;
 export type AuditLogger = { info(object: object, message: string): void; error(object: object, message: string): void };
 
 const SECRET_KEY = /pass(word)?|token|secret|cookie|authori[sz]ation|otp|totp|seal|signature|hash(?!ed)|api[-_]?key|private[-_]?key|credential/i;
+// A secret in a value rather than a key: `?token=…`-style query parameters, `Bearer …` credentials.
+const SECRET_IN_VALUE = /([?&;](?:[\w-]*(?:token|secret|password|key|code|sig)[\w-]*)=)[^&#\s]+|(\bBearer\s+)[\w.~+/-]+=*/gi;
 const MAX_STRING = 256;
 const MAX_DEPTH = 4;
+const MAX_KEYS = 50;
 
-/** Replaces values under secret-looking keys, truncates long strings, bounds depth. */
+/** Replaces values under secret-looking keys and secrets inside strings, truncates long strings, bounds size and depth. */
 export function sanitizeAuditDetails(details: Record<string, unknown>, depth = 0): Record<string, unknown> {
   const clean: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(details)) {
-    clean[key] = SECRET_KEY.test(key) ? '[redacted]' : sanitizeValue(value, depth);
+  for (const [key, value] of Object.entries(details).slice(0, MAX_KEYS)) {
+    // defineProperty, not assignment: a "__proto__" key must stay data, never become the prototype.
+    const cleaned = SECRET_KEY.test(key) ? '[redacted]' : sanitizeValue(value, depth);
+    Object.defineProperty(clean, key.slice(0, 64), { value: cleaned, enumerable: true, writable: true, configurable: true });
   }
   return clean;
 }
 
 function sanitizeValue(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+  if (typeof value === 'string') {
+    const scrubbed = value.replace(SECRET_IN_VALUE, (_match, parameter?: string, bearer?: string) => `${parameter ?? bearer ?? ''}[redacted]`);
+    return scrubbed.length > MAX_STRING ? `${scrubbed.slice(0, MAX_STRING)}…` : scrubbed;
+  }
+  // An error's message may quote anything (SQL, paths, input): keep only its name.
+  if (value instanceof Error) return { name: value.name };
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[truncated]';
   if (Array.isArray(value)) return value.slice(0, 20).map((item) => sanitizeValue(item, depth + 1));
