@@ -119,6 +119,17 @@ describe('serializeCookie / setCookie on Headers', () => {
   });
 
   describe('header injection', () => {
+    it.each<[string, CookieOptions]>([
+      ['a ; in Path', { path: '/; Domain=evil.example' }],
+      ['a ; in Domain', { domain: 'example.com; SameSite=None' }],
+      ['a newline in Path', { path: '/\r\nSet-Cookie: x=y' }],
+      ['an unknown SameSite (untyped caller)', { sameSite: 'None' as unknown as 'none', secure: false }],
+      ['a NaN Max-Age', { maxAge: Number.NaN }],
+      ['an infinite Max-Age', { maxAge: Number.POSITIVE_INFINITY }],
+    ])('refuses %s', (_label, options) => {
+      expect(() => serializeCookie('sid', 'v', options)).toThrow(/Cookie sid/);
+    });
+
     it.each([
       ['a semicolon and space (attribute injection)', 'x; Domain=evil.com'],
       ['a bare semicolon (attribute injection)', 'x;Domain=evil.com'],

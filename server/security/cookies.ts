@@ -8,6 +8,7 @@ export type CookieJar = { set(name: string, value: string, options: Record<strin
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+const ATTRIBUTE = /^[\x20-\x3A\x3C-\x7E]+$/;
 
 function resolve(name: string, value: string, options: CookieOptions) {
   // An option passed as undefined (`{ secure: maybe }`) must not erase a secure default.
@@ -15,6 +16,12 @@ function resolve(name: string, value: string, options: CookieOptions) {
   const resolved = { path: '/', sameSite: 'lax' as SameSite, secure: true, httpOnly: true, ...given };
   if (!TOKEN.test(name)) throw new Error(`Invalid cookie name: ${JSON.stringify(name)}`);
   if (!VALUE.test(value)) throw new Error(`Invalid characters in the value of cookie ${name}`);
+  // Attributes are checked too: a ";" in a path or domain would smuggle in attributes of its own.
+  if (!ATTRIBUTE.test(resolved.path) || (resolved.domain !== undefined && !ATTRIBUTE.test(resolved.domain))) {
+    throw new Error(`Cookie ${name}: invalid characters in Path or Domain`);
+  }
+  if (!['lax', 'strict', 'none'].includes(resolved.sameSite)) throw new Error(`Cookie ${name}: SameSite must be lax, strict or none`);
+  if (resolved.maxAge !== undefined && !Number.isFinite(resolved.maxAge)) throw new Error(`Cookie ${name}: Max-Age must be a finite number`);
   if (resolved.sameSite === 'none' && !resolved.secure) throw new Error(`Cookie ${name}: SameSite=None requires Secure`);
   // Browsers match these prefixes case-insensitively, so a misspelt __host- must be held to the rules too.
   const lower = name.toLowerCase();
