@@ -1,6 +1,9 @@
-// A blocklist of very common passwords and their usual variations (lower-case). Extend it with a
-// larger list (e.g. the top 100k from a breach corpus) for production use.
-export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
+// A blocklist of common passwords (lower-case): zxcvbn's list of ~49,000 passwords most often
+// seen in breaches (@zxcvbn-ts/language-common, maintained with zxcvbn-ts), plus the variations
+// below that a 12-character minimum invites (keyboard walks, years, repeated digits).
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+const OWN_ADDITIONS = [
   '000000000000',
   '111111111111',
   '123123123123',
@@ -438,4 +441,6 @@ export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
   'zxcvbnm2024',
   'zxcvbnm2025',
   'zxcvbnm2026',
-]);
+];
+
+export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([...dictionary['passwords-common'], ...OWN_ADDITIONS].map((password) => password.toLowerCase()));

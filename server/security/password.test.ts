@@ -196,6 +196,14 @@ describe('checkPasswordPolicy', () => {
     }
   });
 
+  it('refuses long passwords from the breach list (zxcvbn) that pass the length rule', () => {
+    for (const password of ['1qaz2wsx3edc', 'leavemealone', 'QWERTY123456', 'qazwsxedcrfv']) {
+      expect(checkPasswordPolicy(password)).toEqual({ ok: false, message: expect.stringMatching(/too common/) });
+    }
+    expect(COMMON_PASSWORDS.size).toBeGreaterThan(40_000);
+    expect(checkPasswordPolicy('violet kettle drums at noon')).toEqual({ ok: true });
+  });
+
   it('refuses short common passwords such as password123 and qwertyuiop (by length at least)', () => {
     expect(checkPasswordPolicy('password123').ok).toBe(false);
     expect(checkPasswordPolicy('qwertyuiop').ok).toBe(false);
