@@ -7,10 +7,15 @@ test('sign up, activate from the emailed link, sign in and sign out', async ({ b
   const email = uniqueEmail('signup');
   await signUpAndActivate(page, email);
   await expect(page).toHaveURL(/\/activate$/); // the one-time token was taken out of the address bar
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await signIn(page, email);
   await expect(page.getByRole('table', { name: 'Sessions' }).getByText('(this browser)')).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Files' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Sign in' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
+  await expect(nav.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await page.goto('/account');
   await expect(page).toHaveURL(/\/login$/);
   await context.close();
