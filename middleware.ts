@@ -10,7 +10,14 @@ import { getConfig } from '@/server/config';
 import { getClientIpFromHeaders, ipBucket } from '@/server/security/client-ip';
 import { checkRequestOrigin, SAFE_METHODS } from '@/server/security/csrf';
 import { TooManyRequestsError, StoreUnavailableError } from '@/server/security/errors';
-import { CLIENT_IP_HEADER, contentSecurityPolicy, createNonce, NONCE_HEADER, pageSecurityHeaders } from '@/server/security/headers';
+import {
+  CLIENT_IP_HEADER,
+  contentSecurityPolicy,
+  createNonce,
+  DEFAULT_STATIC_SECURITY_HEADERS,
+  NONCE_HEADER,
+  pageSecurityHeaders,
+} from '@/server/security/headers';
 import { getApiThrottle } from '@/server/throttles';
 
 const UPLOAD_PATHS = ['/api/trpc/files.upload'];
@@ -72,10 +79,17 @@ export async function middleware(request: NextRequest) {
     }
   }
 
-  if (isApi(path) || isPublicFile(path)) {
-    const response = NextResponse.next({ request: { headers } });
+  if (isApi(path)) {
     // API route handlers that serve content (file downloads) set their own CSP.
-    return isApi(path) ? withSecurityHeaders(response, null, path) : response;
+    return withSecurityHeaders(NextResponse.next({ request: { headers } }), null, path);
+  }
+  if (isPublicFile(path)) {
+    // next.config.mjs stamps these per file, but its rules match the raw path while the file
+    // server decodes it: /%64emo/hostile.html would reach public/demo/hostile.html with no rule
+    // matching. So the static set is also set here, for every path that looks like a file.
+    const response = NextResponse.next({ request: { headers } });
+    for (const [name, value] of Object.entries(DEFAULT_STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
+    return response;
   }
 
   const nonce = createNonce();

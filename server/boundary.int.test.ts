@@ -66,6 +66,18 @@ describe('security headers', () => {
     expect(response.headers.get('cache-control')).toBe('public, max-age=3600, must-revalidate');
   });
 
+  it.each(['/%64emo/hostile.html', '/demo%2fhostile.html', '/demo/%68ostile.html', '/robot%73.txt'])(
+    'keeps the static set on a percent-encoded path to a public file (%s)',
+    async (path) => {
+      // Next's file server decodes the path and serves the file; the headers must come along.
+      const response = await fetch(`${app.origin}${path}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toBe('default-src \'none\'; sandbox');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-site');
+    },
+  );
+
   it('leaves Next\'s own immutable caching of /_next/static alone', async () => {
     const html = await (await fetch(`${app.origin}/`)).text();
     const asset = html.match(/\/_next\/static\/[^"']+\.js/)?.[0];
