@@ -44,6 +44,8 @@ beforeAll(async () => {
     REDIS_URL: redisUrl ?? undefined,
     UPLOAD_DIR: uploadDir,
     UPLOAD_LIMIT_BYTES: '65536',
+    UPLOAD_MAX_FILES: '10',
+    UPLOAD_QUOTA_BYTES: '1024',
     SSRF_TEST_ALLOW_LOOPBACK_PORT: String(receiverPort),
   });
 });
@@ -164,6 +166,28 @@ describe('uploads', () => {
     expect(replies.every((reply) => reply.status === 200)).toBe(true);
     expect(filesOnDisk()).toBe(await rowCount());
   });
+
+  it('holds the per-user file count under 16 parallel uploads: exactly 10 stored, the rest 422, nothing stray', async () => {
+    const client = await signedInUser();
+    const replies = await Promise.all(Array.from({ length: 16 }, (_, i) => upload(client, PNG, `q${i}.png`, 'image/png')));
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(10);
+    const refused = replies.filter((reply) => reply.status !== 200);
+    expect(refused.map((reply) => [reply.status, reply.json.error?.message])).toEqual(
+      Array.from({ length: 6 }, () => [422, 'Your file storage is full. Delete some files to upload more.']),
+    );
+    expect((await client.query<unknown[]>('files.list')).data).toHaveLength(10);
+    expect(filesOnDisk()).toBe(await rowCount());
+  });
+
+  it('refuses an upload past the byte quota with 422 and leaves nothing behind', async () => {
+    const client = await signedInUser();
+    const big = Buffer.concat([PNG, Buffer.alloc(600)]);
+    expect((await upload(client, big, 'big-1.png', 'image/png')).status).toBe(200);
+    const [disk, rows] = [filesOnDisk(), await rowCount()];
+    const second = await upload(client, big, 'big-2.png', 'image/png');
+    expect([second.status, second.json.error?.message]).toEqual([422, 'Your file storage is full. Delete some files to upload more.']);
+    expect([filesOnDisk(), await rowCount()]).toEqual([disk, rows]);
+  });
 });
 
 describe('webhooks', () => {
@@ -176,6 +200,32 @@ describe('webhooks', () => {
       expect(reply.error?.message).toBeTruthy();
     },
   );
+
+  it('answers alike for a host name that does not resolve and one that resolves to a private address (no DNS oracle)', async () => {
+    const client = await signedInUser();
+    const privateName = await client.mutation('webhooks.register', { url: 'http://localhost:1/' });
+    const missingName = await client.mutation('webhooks.register', { url: 'http://no-such-host.invalid/' });
+    expect([privateName.status, missingName.status]).toEqual([422, 422]);
+    expect(privateName.error?.message).toBe('The host name does not resolve to a public address.');
+    expect(missingName.error?.message).toBe(privateName.error?.message);
+  });
+
+  it('caps webhooks per user even under 30 parallel registrations', async () => {
+    const client = await signedInUser();
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => client.mutation('webhooks.register', { url: `http://127.0.0.1:${receiverPort}/hook/${i}` })));
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(20);
+    expect(replies.filter((reply) => reply.status === 422)).toHaveLength(10);
+    expect((await client.query<unknown[]>('webhooks.list')).data).toHaveLength(20);
+  });
+
+  it('throttles test sends per user (no port scanning through the webhook tester)', async () => {
+    const client = await signedInUser();
+    const registered = await client.mutation<{ id: string }>('webhooks.register', { url: `http://127.0.0.1:${receiverPort}/hook` });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i += 1) statuses.push((await client.mutation('webhooks.sendTest', { id: registered.data?.id })).status);
+    expect(statuses.slice(0, 10).every((status) => status === 200)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
 
   it('sends a signed test event to a permitted target, and keeps webhooks owner-scoped', async () => {
     const client = await signedInUser();

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
-import { and, desc, eq } from 'drizzle-orm';
-import { files } from '@/db/schema';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { files, users } from '@/db/schema';
 import type { Database } from '@/db/client';
 import { auditSink, getAuditLog } from './audit';
 import { getConfig } from './config';
-import { NotFoundError, PayloadTooLargeError } from './security/errors';
+import { getLogger } from './log';
+import { NotFoundError, PayloadTooLargeError, UnprocessableError } from './security/errors';
 import { DEFAULT_ALLOWED_UPLOAD_TYPES, safeJoin, sanitizeFileName, sha256Hex, validateUpload, writeFileAtomic } from './security/upload';
 
 type Actor = { userId: string; ip: string; userAgent: string; method?: string; path?: string };
@@ -22,11 +23,12 @@ const audit = (actor: Actor, event: 'file_uploaded' | 'file_deleted' | 'upload_r
 
 /**
  * Stores an upload: type decided from the bytes, name kept only as sanitised display text,
- * stored under a server-chosen UUID, written atomically, and recorded in the same transaction
- * (a failed write rolls the row back; a failed commit removes the file).
+ * stored under a server-chosen UUID and written atomically *before* the transaction (no database
+ * connection waits on the disk), then recorded with the quota check in one transaction. If the
+ * transaction fails, the file is removed again.
  */
 export async function storeUpload(db: Database, actor: Actor, file: File) {
-  const { uploadDir, uploadLimitBytes } = getConfig();
+  const { uploadDir, uploadLimitBytes, uploadQuotaBytes, uploadMaxFiles } = getConfig();
   if (file.size > uploadLimitBytes) throw new PayloadTooLargeError(uploadLimitBytes);
   const bytes = new Uint8Array(await file.arrayBuffer());
   const detected = await validateUpload({ bytes, declaredType: file.type, fileName: file.name, allowed: DEFAULT_ALLOWED_UPLOAD_TYPES }).catch(
@@ -36,22 +38,37 @@ export async function storeUpload(db: Database, actor: Actor, file: File) {
     },
   );
   const storedName = randomUUID();
-  let writtenPath: string | undefined;
+  const writtenPath = await writeFileAtomic(uploadDir, storedName, bytes);
   try {
     return await db.transaction(async (tx) => {
+      // One user's uploads queue on their user row, so parallel uploads cannot overshoot the quota together.
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for('update');
+      const [usage = { count: 0, bytes: 0 }] = await tx
+        .select({ count: sql<number>`count(*)::int`, bytes: sql<number>`coalesce(sum(${files.sizeBytes}), 0)::float8` })
+        .from(files)
+        .where(eq(files.ownerId, actor.userId));
+      if (usage.count + 1 > uploadMaxFiles || usage.bytes + bytes.length > uploadQuotaBytes) {
+        throw new UnprocessableError('Your file storage is full. Delete some files to upload more.');
+      }
       const [row] = await tx
         .insert(files)
         .values({ ownerId: actor.userId, displayName: sanitizeFileName(file.name), storedName, mime: detected.mime, sizeBytes: bytes.length, sha256: sha256Hex(bytes) })
         .returning();
       if (!row) throw new Error('file insert returned no row');
-      writtenPath = await writeFileAtomic(uploadDir, storedName, bytes);
       await getAuditLog().record(audit(actor, 'file_uploaded', { fileId: row.id, mime: row.mime, size: row.sizeBytes }), auditSink(tx));
       return row;
     });
   } catch (error) {
-    if (writtenPath) await unlink(writtenPath).catch(() => undefined);
+    await removeStored(writtenPath);
     throw error;
   }
+}
+
+/** A file whose row is gone (or never came) is removed; a failure is logged, not thrown at the user. */
+async function removeStored(path: string): Promise<void> {
+  await unlink(path).catch((error: unknown) => {
+    if ((error as { code?: string }).code !== 'ENOENT') getLogger().warn({ err: error, path }, 'could not remove a stored file');
+  });
 }
 
 export function listFiles(db: Database, ownerId: string) {
@@ -76,5 +93,5 @@ export async function deleteOwnFile(db: Database, actor: Actor, id: string): Pro
     await tx.delete(files).where(and(eq(files.id, file.id), eq(files.ownerId, actor.userId)));
     await getAuditLog().record(audit(actor, 'file_deleted', { fileId: file.id }), auditSink(tx));
   });
-  await unlink(file.path).catch(() => undefined);
+  await removeStored(file.path);
 }

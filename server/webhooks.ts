@@ -1,11 +1,13 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { webhooks } from '@/db/schema';
+import { users, webhooks } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { getAuditLog } from './audit';
+import { auditSink, getAuditLog } from './audit';
 import { getConfig } from './config';
 import { NotFoundError, UnprocessableError } from './security/errors';
 import { safeFetch, SsrfBlockedError, validateOutboundUrl } from './security/ssrf';
+import { sharedThrottle } from './throttles';
 
 type Actor = { userId: string; ip: string; userAgent: string; method?: string; path?: string };
 
@@ -21,17 +23,44 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-export async function registerWebhook(db: Database, actor: Actor, url: string) {
-  await validateOutboundUrl(url, fetchOptions());
-  const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(webhooks).where(eq(webhooks.ownerId, actor.userId));
-  if (count >= MAX_WEBHOOKS) throw new UnprocessableError(`You can register at most ${MAX_WEBHOOKS} webhooks.`);
-  const [row] = await db
-    .insert(webhooks)
-    .values({ ownerId: actor.userId, url, secret: `whsec_${randomBytes(24).toString('base64url')}` })
-    .returning({ id: webhooks.id, url: webhooks.url, secret: webhooks.secret });
-  await getAuditLog().record({ event: 'webhook_registered', userId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, details: { webhookId: row?.id } });
-  return row;
+const NAME_REFUSAL = 'The host name does not resolve to a public address.';
+
+/**
+ * For a host *name*, "does not resolve" and "resolves to a private address" get the same answer,
+ * so the webhook form cannot be used to map which internal names exist. (The precise reason is
+ * kept in the audit log.) IP literals keep their precise reason: they reveal nothing.
+ */
+function publicRefusal(error: SsrfBlockedError, url: string): { reason: string; message: string } {
+  const host = URL.canParse(url) ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1') : '';
+  if ((error.reason === 'dns-failure' || error.reason === 'blocked-address') && isIP(host) === 0) return { reason: 'unresolvable', message: NAME_REFUSAL };
+  return { reason: error.reason, message: error.message };
 }
+
+export async function registerWebhook(db: Database, actor: Actor, url: string) {
+  try {
+    await validateOutboundUrl(url, fetchOptions());
+  } catch (error) {
+    if (!(error instanceof SsrfBlockedError)) throw error;
+    await getAuditLog().record({ event: 'webhook_blocked', userId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, details: { reason: error.reason, stage: 'register' } });
+    throw new UnprocessableError(publicRefusal(error, url).message);
+  }
+  return db.transaction(async (tx) => {
+    // Registrations of one user queue on their user row, so parallel requests cannot pass the cap together.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for('update');
+    const [{ count } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(webhooks).where(eq(webhooks.ownerId, actor.userId));
+    if (count >= MAX_WEBHOOKS) throw new UnprocessableError(`You can register at most ${MAX_WEBHOOKS} webhooks.`);
+    const [row] = await tx
+      .insert(webhooks)
+      .values({ ownerId: actor.userId, url, secret: `whsec_${randomBytes(24).toString('base64url')}` })
+      .returning({ id: webhooks.id, url: webhooks.url, secret: webhooks.secret });
+    const entry = { event: 'webhook_registered' as const, userId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, details: { webhookId: row?.id } };
+    await getAuditLog().record(entry, auditSink(tx));
+    return row;
+  });
+}
+
+/** Test sends per user and minute: enough to debug a receiver, too few to scan ports with. */
+const sendThrottle = () => sharedThrottle({ namespace: 'webhook-test', maxAttempts: 10, windowSeconds: 60 });
 
 export function listWebhooks(db: Database, ownerId: string) {
   return db
@@ -52,9 +81,11 @@ export type TestOutcome = { ok: true; status: number } | { ok: false; reason: st
 export async function sendTestEvent(db: Database, actor: Actor, id: string): Promise<TestOutcome> {
   const [hook] = await db.select().from(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.ownerId, actor.userId)));
   if (!hook) throw new NotFoundError('No such webhook.');
+  await sendThrottle().reserveOrThrow(actor.userId);
   const body = JSON.stringify({ id: randomUUID(), type: 'bastion.test', createdAt: new Date().toISOString() });
   const timestamp = Math.floor(Date.now() / 1000);
   let outcome: TestOutcome;
+  let precise: string | undefined;
   try {
     const response = await safeFetch(hook.url, {
       ...fetchOptions(),
@@ -67,7 +98,8 @@ export async function sendTestEvent(db: Database, actor: Actor, id: string): Pro
     outcome = { ok: true, status: response.status };
   } catch (error) {
     if (!(error instanceof SsrfBlockedError)) throw error;
-    outcome = { ok: false, reason: error.reason, message: error.message };
+    outcome = { ok: false, ...publicRefusal(error, hook.url) };
+    precise = error.reason;
   }
   const lastStatus = outcome.ok ? `HTTP ${outcome.status}` : `refused: ${outcome.reason}`;
   await db.update(webhooks).set({ lastStatus, lastTestedAt: sql`now()` }).where(and(eq(webhooks.id, hook.id), eq(webhooks.ownerId, actor.userId)));
@@ -76,7 +108,7 @@ export async function sendTestEvent(db: Database, actor: Actor, id: string): Pro
     userId: actor.userId,
     ip: actor.ip,
     userAgent: actor.userAgent,
-    details: { webhookId: hook.id, result: lastStatus },
+    details: { webhookId: hook.id, result: lastStatus, reason: precise },
   });
   return outcome;
 }
