@@ -40,6 +40,20 @@ function refuse(status: 400 | 403 | 413 | 429 | 503, body: Record<string, string
   return withSecurityHeaders(response, `default-src 'none'; frame-ancestors 'none'`, path);
 }
 
+/** One unit of the per-IP API budget; a refusal response when it is spent (or the store is down and fails closed). */
+async function spendApiBudget(ip: string, path: string): Promise<NextResponse | null> {
+  try {
+    await getApiThrottle().reserveOrThrow(ipBucket(ip));
+    return null;
+  } catch (error) {
+    if (error instanceof TooManyRequestsError) {
+      return refuse(429, { error: 'TOO_MANY_REQUESTS', message: error.message }, path, { 'Retry-After': String(error.retryAfterSeconds) });
+    }
+    if (error instanceof StoreUnavailableError) return refuse(503, { error: 'SERVICE_UNAVAILABLE', message: error.message }, path);
+    throw error;
+  }
+}
+
 export async function middleware(request: NextRequest) {
   const config = getConfig();
   const path = request.nextUrl.pathname;
@@ -55,6 +69,10 @@ export async function middleware(request: NextRequest) {
     const hasSession = readCookie(request.headers, sessionCookieName()) !== undefined;
     const verdict = checkRequestOrigin(request.headers, config.allowedOrigins, hasSession);
     if (!verdict.ok) {
+      // Refusals count against the per-IP budget before they are audited: a flood of cross-site
+      // POSTs (to pages too, which have no other limit) cannot turn into a flood of audit rows.
+      const limited = await spendApiBudget(ip, path);
+      if (limited) return limited;
       await audit({ reason: verdict.reason, origin: request.headers.get('origin'), secFetchSite: request.headers.get('sec-fetch-site') });
       return refuse(403, { error: 'FORBIDDEN', message: 'Cross-site request refused.' }, path);
     }
@@ -68,15 +86,8 @@ export async function middleware(request: NextRequest) {
   }
 
   if (isApi(path) && path !== '/api/health') {
-    try {
-      await getApiThrottle().reserveOrThrow(ipBucket(ip));
-    } catch (error) {
-      if (error instanceof TooManyRequestsError) {
-        return refuse(429, { error: 'TOO_MANY_REQUESTS', message: error.message }, path, { 'Retry-After': String(error.retryAfterSeconds) });
-      }
-      if (error instanceof StoreUnavailableError) return refuse(503, { error: 'SERVICE_UNAVAILABLE', message: error.message }, path);
-      throw error;
-    }
+    const limited = await spendApiBudget(ip, path);
+    if (limited) return limited;
   }
 
   if (isApi(path)) {

@@ -2,7 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
-import { SESSION_COOKIE, TestClient } from '@/test/client';
+import { CSRF_COOKIE, SESSION_COOKIE, TestClient } from '@/test/client';
 import { testSql, type TestSql } from '@/test/db';
 
 const databaseUrl = inject('databaseUrl');
@@ -123,8 +123,8 @@ describe('CSRF', () => {
     expect(missing.status).toBe(403);
     expect(missing.error?.data.code).toBe('FORBIDDEN');
     const other = await new TestClient(app.origin).start();
-    const foreign = other.cookies.get('bastion_csrf') ?? '';
-    client.cookies.set('bastion_csrf', foreign);
+    const foreign = other.cookies.get(CSRF_COOKIE) ?? '';
+    client.cookies.set(CSRF_COOKIE, foreign);
     const planted = await client.mutation('auth.logout', undefined, { 'x-csrf-token': foreign });
     expect(planted.status).toBe(200); // both anonymous: bound to the same empty session…
     client.cookies.set(SESSION_COOKIE, 'some-session');
@@ -163,7 +163,7 @@ describe('body size', () => {
           'origin': app.origin,
           'x-forwarded-for': client.ip,
           'cookie': client.cookieHeader(),
-          'x-csrf-token': client.cookies.get('bastion_csrf') ?? '',
+          'x-csrf-token': client.csrfToken(),
         },
       });
       req.on('response', (res) => {
@@ -209,6 +209,17 @@ describe('client IP and the per-IP API limit', () => {
     const reply = await ping(strict.origin, '192.0.2.11');
     expect(reply.status).toBe(200);
     expect(((await reply.json()) as { result: { data: { clientIp: string } } }).result.data.clientIp).toBe('192.0.2.11');
+  });
+
+  it('counts cross-site refusals against the budget, so a flood of them writes a bounded number of audit rows', async () => {
+    const ip = '192.0.2.77';
+    const post = () => fetch(`${strict.origin}/login`, { method: 'POST', headers: { 'origin': 'https://evil.example', 'x-forwarded-for': ip }, body: 'x' });
+    const statuses = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await post()).status);
+    expect(statuses.slice(0, 5)).toEqual([403, 403, 403, 403, 403]);
+    expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from audit_events where event = 'csrf_rejected' and ip = ${ip}`;
+    expect(row?.n).toBe(5);
   });
 
   it('ignores a spoofed X-Forwarded-For from an untrusted peer: rotating it does not escape the budget', async () => {

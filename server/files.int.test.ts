@@ -70,7 +70,7 @@ async function upload(client: TestClient, bytes: Buffer, name: string, type: str
   form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
   const response = await client.request('/api/trpc/files.upload', {
     method: 'POST',
-    headers: { 'origin': origin, 'x-csrf-token': client.cookies.get('bastion_csrf') ?? '' },
+    headers: { 'origin': origin, 'x-csrf-token': client.csrfToken() },
     body: form,
   });
   const text = await response.text();
@@ -146,7 +146,7 @@ describe('uploads', () => {
     expect((await upload(client, big, 'big.png', 'image/png')).status).toBe(413);
     const chunked = await client.request('/api/trpc/files.upload', {
       method: 'POST',
-      headers: { 'origin': app.origin, 'x-csrf-token': client.cookies.get('bastion_csrf') ?? '', 'content-type': 'multipart/form-data; boundary=x' },
+      headers: { 'origin': app.origin, 'x-csrf-token': client.csrfToken(), 'content-type': 'multipart/form-data; boundary=x' },
       body: new ReadableStream({
         start(controller) {
           for (let i = 0; i < 20; i += 1) controller.enqueue(new Uint8Array(8192));

@@ -76,9 +76,10 @@ describe('the HTTP entry', () => {
     ['bad JSON', '/api/trpc/auth.login', { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } }, 400],
     ['an unknown procedure', '/api/trpc/nope.nothing', { method: 'GET' }, 404],
     ['a mutation over GET', '/api/trpc/auth.logout', { method: 'GET' }, 405],
+    ['a batch of 11 calls (at most 10, since a batch passes the per-IP limit once)', `/api/trpc/${Array.from({ length: 11 }, () => 'system.ping').join(',')}?batch=1`, { method: 'GET' }, 400],
   ])('answers %s with a 4xx, never a 500', async (_label, path, init, status) => {
     const client = await new TestClient(app.origin, '127.0.0.1').start();
-    const headers = { ...Object.fromEntries(new Headers(init.headers)), 'origin': app.origin, 'x-csrf-token': client.cookies.get('bastion_csrf') ?? '' };
+    const headers = { ...Object.fromEntries(new Headers(init.headers)), 'origin': app.origin, 'x-csrf-token': client.csrfToken() };
     const response = await client.request(path, { ...init, headers });
     expect(response.status).toBe(status);
     const text = await response.text();

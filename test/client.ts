@@ -13,6 +13,9 @@ export type TrpcReply<T = unknown> = {
 
 /** The test apps run with NODE_ENV=production, so the session cookie carries the __Host- prefix. */
 export const SESSION_COOKIE = '__Host-bastion_session';
+export const CSRF_COOKIE = '__Host-bastion_csrf';
+/** The name an app with plain-http cookies (NODE_ENV=test) uses. */
+export const CSRF_COOKIE_PLAIN = 'bastion_csrf';
 
 export function randomClientIp(): string {
   return `198.51.${randomInt(0, 255)}.${randomInt(1, 254)}`;
@@ -73,10 +76,15 @@ export class TestClient {
   async mutation<T = unknown>(procedure: string, input?: unknown, extraHeaders: Record<string, string> = {}): Promise<TrpcReply<T>> {
     const response = await this.request(`/api/trpc/${procedure}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'origin': this.origin, 'x-csrf-token': this.cookies.get('bastion_csrf') ?? '', ...extraHeaders },
+      headers: { 'content-type': 'application/json', 'origin': this.origin, 'x-csrf-token': this.csrfToken(), ...extraHeaders },
       body: input === undefined ? undefined : JSON.stringify(input),
     });
     return this.reply<T>(response);
+  }
+
+  /** The double-submit token the app issued, under whichever name its cookie mode uses. */
+  csrfToken(): string {
+    return this.cookies.get(CSRF_COOKIE) ?? this.cookies.get(CSRF_COOKIE_PLAIN) ?? '';
   }
 
   async query<T = unknown>(procedure: string, input?: unknown): Promise<TrpcReply<T>> {

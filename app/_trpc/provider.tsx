@@ -5,17 +5,17 @@ import { createTRPCClient, httpBatchLink, httpLink, isNonJsonSerializable, split
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { type ReactNode, useState } from 'react';
 import type { AppRouter } from '@/server/api/root';
-import { CSRF_COOKIE_NAME, CSRF_HEADER_NAME } from './csrf-names';
+import { CSRF_COOKIE_NAME, CSRF_COOKIE_NAME_PLAIN, CSRF_HEADER_NAME } from './csrf-names';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 function readCookie(name: string): string {
   const prefix = `${name}=`;
   const found = document.cookie.split('; ').find((part) => part.startsWith(prefix));
-  return found ? decodeURIComponent(found.slice(prefix.length)) : '';
+  return found ? found.slice(prefix.length) : '';
 }
 
-const csrfHeader = () => ({ [CSRF_HEADER_NAME]: readCookie(CSRF_COOKIE_NAME) });
+const csrfHeader = () => ({ [CSRF_HEADER_NAME]: readCookie(CSRF_COOKIE_NAME) || readCookie(CSRF_COOKIE_NAME_PLAIN) });
 
 // httpBatchLink, not the streaming link: with streaming the status is always 200 and
 // Set-Cookie headers from procedures are lost. FormData (uploads) cannot be batched.

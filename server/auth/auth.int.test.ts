@@ -123,6 +123,22 @@ describe('login throttling (attack tests)', () => {
     expect(again.status, again.text).toBe(200);
   });
 
+  it('a stolen device cookie replayed from many IPs gets one budget, not one per IP', async () => {
+    const email = await signUpAndActivate();
+    const owner = await signedIn(email);
+    await owner.mutation('auth.logout');
+    const deviceCookie = owner.cookies.get('__Host-bastion_device') ?? '';
+    expect(deviceCookie).not.toBe('');
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const thief = await new TestClient(app.origin).start(); // a fresh IP each time
+      thief.cookies.set('__Host-bastion_device', deviceCookie);
+      statuses.push((await thief.mutation('auth.login', { email, password: `thief guess number ${i}` })).status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => 401));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
   it('answers an unknown email and a wrong password byte for byte alike', async () => {
     const email = await signUpAndActivate();
     const client = await new TestClient(app.origin).start();
@@ -233,6 +249,35 @@ describe('password reset (attack tests)', () => {
     );
     expect(replies.filter((reply) => reply.status === 200)).toHaveLength(1);
     expect(replies.filter((reply) => reply.status === 400)).toHaveLength(19);
+  });
+
+  it('a sign-in racing a reset never outlives it: after both, no session of the old password survives (8 rounds)', async () => {
+    for (let round = 0; round < 8; round += 1) {
+      const email = await signUpAndActivate();
+      const requester = await new TestClient(app.origin).start('/forgot-password');
+      await requester.mutation('auth.requestPasswordReset', { email });
+      const token = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+      const attacker = await new TestClient(app.origin).start('/login');
+      // The attacker knows the old password and signs in at the moment the owner resets it.
+      const [login] = await Promise.all([
+        attacker.mutation('auth.login', { email, password: PASSWORD }),
+        requester.mutation('auth.resetPassword', { token, password: `a fresh passphrase ${round}` }),
+      ]);
+      const sessions = await sql<{ n: number }[]>`select count(*)::int as n from sessions s join users u on u.id = s.user_id where u.email = ${email}`;
+      expect(sessions[0]?.n, `round ${round}: login answered ${login.status}`).toBe(0);
+      expect((await attacker.query('auth.me')).data).toBeNull();
+    }
+  });
+
+  it('a password change withdraws reset links mailed before it', async () => {
+    const email = await signUpAndActivate();
+    const requester = await new TestClient(app.origin).start('/forgot-password');
+    await requester.mutation('auth.requestPasswordReset', { email });
+    const token = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+    const owner = await signedIn(email);
+    expect((await owner.mutation('account.changePassword', { currentPassword: PASSWORD, newPassword: 'the owner chose this one' })).status).toBe(200);
+    expect((await requester.mutation('auth.resetPassword', { token, password: 'an attacker chose this one' })).status).toBe(400);
+    expect((await (await new TestClient(app.origin).start()).mutation('auth.login', { email, password: 'the owner chose this one' })).status).toBe(200);
   });
 
   it('a new request invalidates the older link; the token lives one hour', async () => {

@@ -8,6 +8,15 @@ export function sessionCookieName(): string {
   return getConfig().secureCookies ? '__Host-bastion_session' : 'bastion_session';
 }
 
+/** A percent-encoded cookie value, decoded; undefined (never an exception) when it is malformed. */
+export function decodeCookieValue(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** One cookie's raw value from a request's Cookie header. */
 export function readCookie(headers: Headers, name: string): string | undefined {
   const header = headers.get('cookie');

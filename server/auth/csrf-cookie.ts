@@ -1,8 +1,13 @@
-import { CSRF_COOKIE_NAME, CSRF_HEADER_NAME } from '@/app/_trpc/csrf-names';
+import { CSRF_COOKIE_NAME, CSRF_COOKIE_NAME_PLAIN, CSRF_HEADER_NAME } from '@/app/_trpc/csrf-names';
 import { getConfig } from '@/server/config';
 import { setCookie } from '@/server/security/cookies';
 import { createCsrfToken, sameToken, verifyCsrfToken } from '@/server/security/csrf';
 import { readCookie, sessionCookieName } from './cookie-read';
+
+/** `__Host-` whenever cookies are Secure (see csrf-names.ts). */
+export function csrfCookieName(): string {
+  return getConfig().secureCookies ? CSRF_COOKIE_NAME : CSRF_COOKIE_NAME_PLAIN;
+}
 
 /** What the token is bound to: the session cookie as the browser holds it ('' before sign-in). */
 export function csrfBinding(headers: Headers): string {
@@ -15,7 +20,7 @@ export function csrfBinding(headers: Headers): string {
  */
 export function issueCsrfCookie(resHeaders: Headers, binding: string): void {
   const config = getConfig();
-  setCookie(resHeaders, CSRF_COOKIE_NAME, createCsrfToken(config.sessionSecrets[0] ?? '', binding), {
+  setCookie(resHeaders, csrfCookieName(), createCsrfToken(config.sessionSecrets[0] ?? '', binding), {
     httpOnly: false,
     sameSite: 'strict',
     secure: config.secureCookies,
@@ -24,10 +29,10 @@ export function issueCsrfCookie(resHeaders: Headers, binding: string): void {
 }
 
 export function hasValidCsrfCookie(headers: Headers): boolean {
-  return verifyCsrfToken(getConfig().sessionSecrets, readCookie(headers, CSRF_COOKIE_NAME), csrfBinding(headers));
+  return verifyCsrfToken(getConfig().sessionSecrets, readCookie(headers, csrfCookieName()), csrfBinding(headers));
 }
 
 /** The double-submit check for a mutation: header equals cookie, and the cookie is ours for this session. */
 export function csrfTokenMatches(headers: Headers): boolean {
-  return sameToken(headers.get(CSRF_HEADER_NAME), readCookie(headers, CSRF_COOKIE_NAME)) && hasValidCsrfCookie(headers);
+  return sameToken(headers.get(CSRF_HEADER_NAME), readCookie(headers, csrfCookieName())) && hasValidCsrfCookie(headers);
 }

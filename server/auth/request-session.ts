@@ -1,5 +1,6 @@
 import type { Database } from '@/db/client';
 import { getConfig } from '@/server/config';
+import { decodeCookieValue } from './cookie-read';
 import { readCookie, sessionCookieName, unsealSessionToken, writeSessionCookie } from './session-cookie';
 import { type ValidSession, validateSessionToken } from './sessions';
 
@@ -12,9 +13,10 @@ export function sessionPolicy() {
 
 /** The signed-in session of a request, or null. Reads only the sealed cookie; never trusts anything else. */
 export async function loadRequestSession(request: { db: Database; headers: Headers; resHeaders?: Headers }): Promise<RequestSession | null> {
-  const sealed = readCookie(request.headers, sessionCookieName());
+  const raw = readCookie(request.headers, sessionCookieName());
+  const sealed = raw === undefined ? undefined : decodeCookieValue(raw);
   if (!sealed) return null;
-  const unsealed = await unsealSessionToken(decodeURIComponent(sealed));
+  const unsealed = await unsealSessionToken(sealed);
   if (!unsealed) return null;
   const session = await validateSessionToken(request.db, unsealed.token, sessionPolicy());
   if (session && unsealed.stale && request.resHeaders) await writeSessionCookie(request.resHeaders, unsealed.token);

@@ -17,10 +17,19 @@ export function getAuthThrottles() {
       windowSeconds: 15 * 60,
       lockout: { baseSeconds: 15 * 60, multiplier: 2, maxSeconds: 24 * HOUR, memorySeconds: 24 * HOUR },
     }),
+    // The same budget per device cookie (see device-cookie.ts), for browsers the owner used before.
+    loginDevice: sharedThrottle({
+      namespace: 'login-device',
+      maxAttempts: 10,
+      windowSeconds: 15 * 60,
+      lockout: { baseSeconds: 15 * 60, multiplier: 2, maxSeconds: 24 * HOUR, memorySeconds: 24 * HOUR },
+    }),
     signupIp: sharedThrottle({ namespace: 'signup-ip', maxAttempts: 10, windowSeconds: HOUR }),
     activationIp: sharedThrottle({ namespace: 'activation-ip', maxAttempts: 10, windowSeconds: HOUR }),
     activationEmail: sharedThrottle({ namespace: 'activation-email', maxAttempts: 3, windowSeconds: HOUR }),
     resetIp: sharedThrottle({ namespace: 'reset-ip', maxAttempts: 10, windowSeconds: HOUR }),
+    // Token uses (reset, activation) per IP: tokens cannot be guessed, but each reset use hashes a password.
+    tokenUseIp: sharedThrottle({ namespace: 'token-use-ip', maxAttempts: 30, windowSeconds: HOUR }),
     resetEmail: sharedThrottle({ namespace: 'reset-email', maxAttempts: 3, windowSeconds: HOUR }),
     passwordChange: sharedThrottle({ namespace: 'password-change', maxAttempts: 5, windowSeconds: 15 * 60 }),
   };

@@ -25,6 +25,26 @@ export async function issueAuthToken(tx: Writer, userId: string, purpose: AuthTo
   return plaintext;
 }
 
+type Reader = Pick<Database, 'select'>;
+
+/**
+ * A cheap look before expensive work (hashing a new password): is this token live right now?
+ * Not a substitute for consumeAuthToken, which alone decides, atomically, who gets to use it.
+ */
+export async function isLiveAuthToken(db: Reader, plaintext: string, purpose: AuthTokenPurpose): Promise<boolean> {
+  if (!WELL_FORMED.test(plaintext)) return false;
+  const rows = await db
+    .select({ id: authTokens.id })
+    .from(authTokens)
+    .where(and(eq(authTokens.tokenHash, hashOpaqueToken(plaintext)), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt), gt(authTokens.expiresAt, sql`now()`)));
+  return rows.length > 0;
+}
+
+/** Withdraws every unused token of a purpose (after a password change, outstanding reset links stop working). */
+export async function revokeAuthTokens(tx: Writer, userId: string, purpose: AuthTokenPurpose): Promise<void> {
+  await tx.delete(authTokens).where(and(eq(authTokens.userId, userId), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt)));
+}
+
 /**
  * Consumes a token in one statement: of any number of concurrent uses, exactly one gets the
  * user id back. Unknown, used, expired and malformed tokens all give null.

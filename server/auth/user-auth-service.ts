@@ -11,7 +11,7 @@ import { auditSink } from '@/server/audit';
 import { AccountNotActivatedError, InvalidCredentialsError, InvalidTokenError, WrongCurrentPasswordError } from './errors';
 import { createSession, revokeUserSessions, type SessionPolicy } from './sessions';
 import type { AuthThrottles } from './throttles';
-import { consumeAuthToken, issueAuthToken } from './tokens';
+import { consumeAuthToken, isLiveAuthToken, issueAuthToken, revokeAuthTokens } from './tokens';
 
 export type RequestInfo = { ip: string; userAgent: string; method?: string; path?: string };
 export type LoginResult = { userId: string; sessionId: string; token: string; pendingSecondFactor: boolean };
@@ -68,6 +68,7 @@ export class UserAuthService {
   }
 
   async activate(token: string, request: RequestInfo): Promise<void> {
+    await this.deps.throttles.tokenUseIp.reserveOrThrow(ipBucket(request.ip));
     const activated = await this.deps.db.transaction(async (tx) => {
       const userId = await consumeAuthToken(tx, token, 'activation');
       if (!userId) return false;
@@ -97,7 +98,7 @@ export class UserAuthService {
    * cannot exceed them. Unknown emails cost a dummy verification, so timing reveals nothing.
    */
   async login(
-    input: { email: string; password: string; knownDevice: (userId: string) => boolean },
+    input: { email: string; password: string; knownDevice: (userId: string) => string | null },
     request: RequestInfo,
   ): Promise<LoginResult> {
     const { throttles } = this.deps;
@@ -106,17 +107,28 @@ export class UserAuthService {
     await throttles.loginPair.reserveOrThrow(pairKey);
     const [user] = await this.deps.db.select().from(users).where(eq(users.email, input.email));
     // Keyed by email, not user id, so a blocked budget looks the same for unknown addresses.
-    if (!user || !input.knownDevice(user.id)) await throttles.loginAccount.reserveOrThrow(input.email);
+    // A browser the owner signed in from before spends its own budget instead of the account's.
+    const deviceId = user ? input.knownDevice(user.id) : null;
+    const deviceKey = deviceId ? `${deviceId}|${input.email}` : null;
+    if (deviceKey) await throttles.loginDevice.reserveOrThrow(deviceKey);
+    else await throttles.loginAccount.reserveOrThrow(input.email);
     const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyDummyPassword(input.password);
     if (!user || !valid) {
       await this.deps.audit.record(this.entry(request, 'login_failure', user?.id ?? null, { reason: user ? 'wrong_password' : 'unknown_email' }));
       throw new InvalidCredentialsError();
     }
-    if (!user.activatedAt) throw new AccountNotActivatedError();
-    await Promise.all([throttles.loginPair.reset(pairKey), throttles.loginAccount.reset(input.email)]);
+    if (!user.activatedAt) {
+      await this.deps.audit.record(this.entry(request, 'login_failure', user.id, { reason: 'not_activated' }));
+      throw new AccountNotActivatedError();
+    }
+    await Promise.all([throttles.loginPair.reset(pairKey), throttles.loginAccount.reset(input.email), deviceKey ? throttles.loginDevice.reset(deviceKey) : undefined]);
     const rehashed = needsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;
     const pendingSecondFactor = Boolean(user.totpSecret);
     return this.deps.db.transaction(async (tx) => {
+      // The password may have changed (reset, change) while we were verifying the old one: then
+      // this login must not create a session, nor write back a rehash of the old password.
+      const [current] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).for('update');
+      if (current?.passwordHash !== user.passwordHash) throw new InvalidCredentialsError();
       if (rehashed) await tx.update(users).set({ passwordHash: rehashed, updatedAt: sql`now()` }).where(eq(users.id, user.id));
       const session = await createSession(tx, { userId: user.id, ip: request.ip, userAgent: request.userAgent, pendingSecondFactor }, this.deps.sessionPolicy);
       await this.deps.audit.record(this.entry(request, 'login_success', user.id, { pendingSecondFactor, rehashed: Boolean(rehashed) }), auditSink(tx));
@@ -140,6 +152,9 @@ export class UserAuthService {
 
   /** Consumes the token atomically, changes the password and revokes every session. No automatic login. */
   async resetPassword(input: { token: string; password: string }, request: RequestInfo): Promise<void> {
+    await this.deps.throttles.tokenUseIp.reserveOrThrow(ipBucket(request.ip));
+    // A dead token is refused before the (deliberately slow) hash of the new password.
+    if (!(await isLiveAuthToken(this.deps.db, input.token, 'password_reset'))) throw new InvalidTokenError('reset');
     this.assertPolicy(input.password);
     const passwordHash = await hashPassword(input.password);
     const done = await this.deps.db.transaction(async (tx) => {
@@ -174,6 +189,7 @@ export class UserAuthService {
     const passwordHash = await hashPassword(input.newPassword);
     await this.deps.db.transaction(async (tx) => {
       await tx.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, user.id));
+      await revokeAuthTokens(tx, user.id, 'password_reset'); // a reset link mailed earlier must not undo this change
       const revoked = await revokeUserSessions(tx, user.id, input.sessionId);
       await enqueueMail(tx, passwordChangedMail(user.email, new Date()));
       await this.deps.audit.record(this.entry(request, 'password_changed', user.id, { sessionsRevoked: revoked }), auditSink(tx));

@@ -155,6 +155,24 @@ describe('verifyDummyPassword', () => {
   });
 });
 
+describe('dummy and real verification take the same path', () => {
+  it.each([1, PASSWORD_MAX_LENGTH, PASSWORD_MAX_LENGTH * 4 - 1, PASSWORD_MAX_LENGTH * 4, PASSWORD_MAX_LENGTH * 4 + 1, 100_000])(
+    'for a %i-character guess, both run argon2 or neither does',
+    async (length) => {
+      const guess = 'a'.repeat(length);
+      const real = await hashPassword(PASSPHRASE);
+      await verifyDummyPassword('warm up');
+      const verify = vi.mocked(argon2Verify);
+      verify.mockClear();
+      await verifyPassword(real, guess);
+      const realCalls = verify.mock.calls.length;
+      verify.mockClear();
+      await verifyDummyPassword(guess);
+      expect(verify.mock.calls.length).toBe(realCalls);
+    },
+  );
+});
+
 describe('checkPasswordPolicy', () => {
   it(`refuses fewer than ${PASSWORD_MIN_LENGTH} characters and accepts exactly ${PASSWORD_MIN_LENGTH}`, () => {
     expect(PASSWORD_MIN_LENGTH).toBeGreaterThanOrEqual(8);

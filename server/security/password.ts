@@ -5,6 +5,7 @@
 // @node-rs/argon2 rather than `argon2` (node-argon2): it ships one prebuilt binary per platform
 // as an optional package and needs no install script; node-argon2's bundled linux-x64 prebuild
 // crashed (SIGSEGV) on our CI machines unless rebuilt from source.
+import { randomBytes } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { COMMON_PASSWORDS } from './common-passwords';
 
@@ -44,10 +45,14 @@ export function needsRehash(hash: string): boolean {
 
 let dummyHash: Promise<string> | undefined;
 
-/** One real verification against a fixed hash: call it when the user does not exist. Always false. */
+/**
+ * One real verification against a fixed hash: call it when the user does not exist. Always false.
+ * It takes exactly verifyPassword's path — same input, same length check — so no input (not even
+ * one at the length limit) is answered faster for an unknown account than for a known one.
+ */
 export async function verifyDummyPassword(plain: string): Promise<false> {
-  dummyHash ??= hashPassword('bastion-dummy-password-for-timing');
-  await verifyPassword(await dummyHash, `${plain}\u0000`);
+  dummyHash ??= hashPassword(randomBytes(32).toString('base64url'));
+  await verifyPassword(await dummyHash, plain);
   return false;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getAuthService } from '@/server/auth';
-import { knownDeviceUserIds, rememberDevice } from '@/server/auth/device-cookie';
+import { readDevice, rememberDevice } from '@/server/auth/device-cookie';
 import { emailSchema } from '@/server/auth/email';
 import { revokeSession } from '@/server/auth/sessions';
 import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
@@ -36,8 +36,9 @@ export const authRouter = createTRPCRouter({
   }),
 
   login: publicProcedure.input(z.object({ email: emailSchema, password })).mutation(async ({ ctx, input }) => {
-    const known = await knownDeviceUserIds(ctx.headers);
-    const result = await getAuthService().login({ ...input, knownDevice: (userId) => known.includes(userId) }, requestInfo(ctx));
+    const device = await readDevice(ctx.headers);
+    const knownDevice = (userId: string) => (device.deviceId && device.userIds.includes(userId) ? device.deviceId : null);
+    const result = await getAuthService().login({ ...input, knownDevice }, requestInfo(ctx));
     await writeSessionCookie(ctx.resHeaders, result.token);
     if (!result.pendingSecondFactor) await rememberDevice(ctx.headers, ctx.resHeaders, result.userId);
     return { pendingSecondFactor: result.pendingSecondFactor };
