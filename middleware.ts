@@ -7,6 +7,7 @@ import { getAuditLog } from '@/server/audit';
 import { hasValidCsrfCookie, csrfBinding, issueCsrfCookie } from '@/server/auth/csrf-cookie';
 import { readCookie, sessionCookieName } from '@/server/auth/cookie-read';
 import { getConfig } from '@/server/config';
+import { bodyLimitFor } from '@/server/http/body';
 import { getClientIpFromHeaders, ipBucket } from '@/server/security/client-ip';
 import { checkRequestOrigin, SAFE_METHODS } from '@/server/security/csrf';
 import { TooManyRequestsError, StoreUnavailableError } from '@/server/security/errors';
@@ -20,7 +21,6 @@ import {
 } from '@/server/security/headers';
 import { getApiThrottle } from '@/server/throttles';
 
-const UPLOAD_PATHS = ['/api/trpc/files.upload'];
 const isApi = (path: string) => path.startsWith('/api/');
 const isPublicFile = (path: string) => !isApi(path) && !path.startsWith('/_next/') && /\.[A-Za-z0-9]{1,8}$/.test(path);
 
@@ -78,7 +78,7 @@ export async function middleware(request: NextRequest) {
     }
   }
 
-  const limit = UPLOAD_PATHS.some((prefix) => path.startsWith(prefix)) ? config.uploadLimitBytes : config.bodyLimitBytes;
+  const limit = bodyLimitFor(path, config);
   const declared = request.headers.get('content-length');
   if (declared !== null && !/^\d{1,15}$/.test(declared)) return refuse(400, { error: 'BAD_REQUEST', message: 'Invalid Content-Length.' }, path);
   if (declared !== null && Number(declared) > limit) {

@@ -1,5 +1,6 @@
 // Issue: request hardening at the boundary, attacked over real HTTP against the built app.
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
 import { CSRF_COOKIE, SESSION_COOKIE, TestClient } from '@/test/client';
@@ -145,6 +146,28 @@ describe('CSRF', () => {
 });
 
 describe('body size', () => {
+  it('answers 413 to a 50 MB declared body without waiting for a byte of it (page, API or upload path)', async () => {
+    const { port } = new URL(app.origin);
+    for (const path of ['/login', '/api/trpc/auth.login', '/api/trpc/files.upload']) {
+      const head = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${app.origin}\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n`);
+        });
+        let received = '';
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.toString();
+          if (received.includes('\r\n\r\n')) {
+            socket.destroy();
+            resolve(received);
+          }
+        });
+        socket.on('error', reject);
+        setTimeout(() => reject(new Error(`no answer to ${path} while the body was withheld`)), 5000).unref();
+      });
+      expect(head, path).toMatch(/^HTTP\/1\.1 413/);
+    }
+  });
+
   it('answers 413 to an oversized declared body before reading it', async () => {
     const client = await new TestClient(app.origin).start();
     const reply = await client.mutation('auth.login', { email: 'a@example.test', password: 'x'.repeat(10_000) });

@@ -27,6 +27,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8, 192.168.1.10, ::ffff:172.16.0.0/108' }).trustedProxies).toHaveLength(4);
   });
 
+  it('caps the body limits at 9 MiB (Next truncates bodies it buffers for middleware at 10 MiB)', () => {
+    expect(problemsOf({ UPLOAD_LIMIT_BYTES: String(10 * 1024 * 1024) }).join()).toMatch(/UPLOAD_LIMIT_BYTES: at most 9437184/);
+    expect(loadConfig({ UPLOAD_LIMIT_BYTES: String(9 * 1024 * 1024) }).uploadLimitBytes).toBe(9 * 1024 * 1024);
+  });
+
   it('defaults APP_ORIGIN to localhost on PORT in development', () => {
     expect(loadConfig({ PORT: '3301' }).appOrigin).toBe('http://localhost:3301');
   });

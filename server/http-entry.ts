@@ -1,16 +1,41 @@
 // The HTTP entry: a small Node server around Next's request handler. It records the socket's
 // peer address in an internal header (after deleting any inbound copy, so a client cannot
 // choose its own IP) and applies Node's timeouts and header-size limits.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import next from 'next';
 import { normaliseIp, PEER_IP_HEADER } from './security/client-ip';
 import type { Config } from './config';
+import { bodyLimitFor } from './http/body';
 
 export function recordPeerAddress(req: IncomingMessage): void {
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go
   delete req.headers[PEER_IP_HEADER];
   const peer = normaliseIp(req.socket.remoteAddress ?? '');
   if (peer) req.headers[PEER_IP_HEADER] = peer;
+}
+
+/**
+ * A declared body over the path's limit is refused here, before a byte of it is read: Next
+ * would otherwise buffer the body for middleware.ts first. (Chunked bodies are cut off while
+ * reading, by the route handlers.)
+ */
+function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, config: Config): boolean {
+  const declared = req.headers['content-length'];
+  if (declared === undefined) return false;
+  const limit = bodyLimitFor(new URL(req.url ?? '/', 'http://entry').pathname, config);
+  if (/^\d{1,15}$/.test(declared) && Number(declared) <= limit) return false;
+  const bad = !/^\d{1,15}$/.test(declared);
+  const body = JSON.stringify(bad ? { error: 'BAD_REQUEST', message: 'Invalid Content-Length.' } : { error: 'PAYLOAD_TOO_LARGE', message: `Request body exceeds the ${limit}-byte limit.` });
+  res.writeHead(bad ? 400 : 413, {
+    'Content-Type': 'application/json',
+    'Content-Security-Policy': 'default-src \'none\'; frame-ancestors \'none\'',
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+    'Connection': 'close',
+  });
+  res.end(body);
+  req.socket.destroySoon();
+  return true;
 }
 
 export async function startHttpEntry(config: Config, options: { dev: boolean; dir?: string }): Promise<Server> {
@@ -28,6 +53,7 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
     },
     (req, res) => {
       recordPeerAddress(req);
+      if (refuseOversizedBody(req, res, config)) return;
       void handle(req, res);
     },
   );

@@ -1,6 +1,14 @@
 import { PayloadTooLargeError } from '@/server/security/errors';
 import { readBodyWithLimit } from '@/server/security/upload';
 
+/** Paths with the upload budget; every other request gets BODY_LIMIT_BYTES. */
+export const UPLOAD_PATHS: readonly string[] = ['/api/trpc/files.upload'];
+
+/** The body limit of a path — one rule for the HTTP entry, middleware.ts and the route handlers. */
+export function bodyLimitFor(pathname: string, limits: { bodyLimitBytes: number; uploadLimitBytes: number }): number {
+  return UPLOAD_PATHS.includes(pathname) ? limits.uploadLimitBytes : limits.bodyLimitBytes;
+}
+
 type Limited = { ok: true; request: Request } | { ok: false; limitBytes: number };
 
 /**

@@ -2,14 +2,11 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import { getConfig } from '@/server/config';
-import { readRequestWithLimit, tooLargeResponse } from '@/server/http/body';
-
-// Uploads are the one procedure with a larger body budget; every other call gets BODY_LIMIT_BYTES.
-const isUpload = (url: URL) => url.pathname === '/api/trpc/files.upload';
+import { bodyLimitFor, readRequestWithLimit, tooLargeResponse } from '@/server/http/body';
 
 async function handler(req: Request) {
   const url = new URL(req.url);
-  const limited = await readRequestWithLimit(req, isUpload(url) ? getConfig().uploadLimitBytes : getConfig().bodyLimitBytes);
+  const limited = await readRequestWithLimit(req, bodyLimitFor(url.pathname, getConfig()));
   if (!limited.ok) return tooLargeResponse(limited.limitBytes);
   return fetchRequestHandler({
     endpoint: '/api/trpc',
