@@ -123,6 +123,8 @@ describe('CSRF', () => {
     const missing = await client.mutation('auth.logout', undefined, { 'x-csrf-token': '' });
     expect(missing.status).toBe(403);
     expect(missing.error?.data.code).toBe('FORBIDDEN');
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from audit_events where event = 'csrf_rejected' and ip = ${client.ip}`;
+    expect(row?.n).toBe(1);
     const other = await new TestClient(app.origin).start();
     const foreign = other.cookies.get(CSRF_COOKIE) ?? '';
     client.cookies.set(CSRF_COOKIE, foreign);

@@ -46,7 +46,25 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-const AUDITED: Partial<Record<string, SecurityEventName>> = { UNAUTHORIZED: 'unauthenticated_access', FORBIDDEN: 'permission_denied' };
+// 429s are audited too (a login blocked by its throttle becomes "login_blocked"); their number is
+// bounded by the per-IP API budget that middleware.ts spends before any procedure runs.
+const AUDITED: Partial<Record<string, SecurityEventName>> = {
+  UNAUTHORIZED: 'unauthenticated_access',
+  FORBIDDEN: 'permission_denied',
+  TOO_MANY_REQUESTS: 'rate_limited',
+};
+
+class CsrfTokenError extends ForbiddenError {
+  constructor() {
+    super('Missing or invalid CSRF token. Reload the page and try again.');
+  }
+}
+
+function auditEventFor(code: string, cause: unknown, path: string | undefined): SecurityEventName | undefined {
+  if (cause instanceof CsrfTokenError) return 'csrf_rejected';
+  if (code === 'TOO_MANY_REQUESTS' && path === 'auth.login') return 'login_blocked';
+  return AUDITED[code];
+}
 
 /**
  * Maps every error leaving a procedure through the one mapping in ./errors, logs server
@@ -59,7 +77,7 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
   if (mapped.code === 'INTERNAL_SERVER_ERROR' || mapped.code === 'SERVICE_UNAVAILABLE') {
     getLogger().error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
   }
-  const event = AUDITED[mapped.code];
+  const event = auditEventFor(mapped.code, mapped.cause, path);
   if (event) {
     const session = await ctx.session().catch(() => null);
     await getAuditLog().record({ event, userId: session?.userId ?? null, ...requestInfo(ctx), details: { procedure: path, type, reason: mapped.message } });
@@ -70,7 +88,7 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
 /** Second CSRF layer: every mutation carries the session-bound double-submit token. */
 const csrfGuard = t.middleware(async ({ ctx, next, type }) => {
   if (type !== 'mutation' || csrfTokenMatches(ctx.headers)) return next();
-  throw new ForbiddenError('Missing or invalid CSRF token. Reload the page and try again.');
+  throw new CsrfTokenError();
 });
 
 export const createTRPCRouter = t.router;

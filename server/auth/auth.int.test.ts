@@ -53,6 +53,19 @@ describe('signup and activation', () => {
     expect((await latestMail(sql, email))?.kind).toBe('already_registered');
   });
 
+  it('cannot be used to flood an inbox: repeated signups for one address send at most 3 mails an hour, same answer', async () => {
+    const email = await signUpAndActivate(); // the first mail (activation) counts too
+    const replies = [];
+    for (let i = 0; i < 5; i += 1) {
+      const client = await new TestClient(app.origin).start('/signup'); // a new IP each time
+      replies.push(await client.mutation('auth.signup', { email, password: PASSWORD }));
+    }
+    expect(new Set(replies.map((reply) => `${reply.status} ${reply.text}`)).size).toBe(1);
+    expect(replies[0]?.status).toBe(200);
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from mail_outbox where "to" = ${email}`;
+    expect(row?.n).toBe(3);
+  });
+
   it('stores only the hash of the activation token, with a 24 h lifetime, and uses it once', async () => {
     const email = uniqueEmail();
     const client = await new TestClient(app.origin).start('/signup');
@@ -106,6 +119,8 @@ describe('login throttling (attack tests)', () => {
     const blocked = replies.find((reply) => reply.status === 429);
     expect(Number(blocked?.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(blocked?.error?.data.retryAfterSeconds).toBe(Number(blocked?.headers.get('retry-after')));
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from audit_events where event = 'login_blocked' and ip = ${attacker.ip}`;
+    expect(row?.n).toBe(50 - unauthorized); // every blocked guess leaves a trace
   });
 
   it('keeps the owner able to sign in from a browser they used before while the account budget is burnt elsewhere', async () => {

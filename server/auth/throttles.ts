@@ -25,6 +25,9 @@ export function getAuthThrottles() {
       lockout: { baseSeconds: 15 * 60, multiplier: 2, maxSeconds: 24 * HOUR, memorySeconds: 24 * HOUR },
     }),
     signupIp: sharedThrottle({ namespace: 'signup-ip', maxAttempts: 10, windowSeconds: HOUR }),
+    // Mails that signups send to one address (activation, "already registered"): past the budget
+    // the answer stays the same and nothing is sent, so signup cannot be used to flood an inbox.
+    signupMail: sharedThrottle({ namespace: 'signup-mail', maxAttempts: 3, windowSeconds: HOUR }),
     activationIp: sharedThrottle({ namespace: 'activation-ip', maxAttempts: 10, windowSeconds: HOUR }),
     activationEmail: sharedThrottle({ namespace: 'activation-email', maxAttempts: 3, windowSeconds: HOUR }),
     resetIp: sharedThrottle({ namespace: 'reset-ip', maxAttempts: 10, windowSeconds: HOUR }),

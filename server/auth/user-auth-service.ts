@@ -52,6 +52,7 @@ export class UserAuthService {
     await this.deps.throttles.signupIp.reserveOrThrow(ipBucket(request.ip));
     this.assertPolicy(input.password, input.email);
     const passwordHash = await hashPassword(input.password);
+    const mayMail = (await this.deps.throttles.signupMail.reserve(input.email)).allowed;
     await this.deps.db.transaction(async (tx) => {
       const [created] = await tx.insert(users).values({ email: input.email, passwordHash }).onConflictDoNothing().returning({ id: users.id });
       if (created) {
@@ -61,7 +62,7 @@ export class UserAuthService {
         return;
       }
       const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
-      await enqueueMail(tx, alreadyRegisteredMail(input.email, this.link('/login'), this.link('/forgot-password')));
+      if (mayMail) await enqueueMail(tx, alreadyRegisteredMail(input.email, this.link('/login'), this.link('/forgot-password')));
       await this.deps.audit.record(this.entry(request, 'signup_existing_email', existing?.id ?? null), auditSink(tx));
     });
     this.deps.afterCommit?.();
