@@ -139,6 +139,15 @@ describe('uploads', () => {
     expect(readdirSync(uploadDir).every((file) => /^[0-9a-f-]{36}$/.test(file))).toBe(true);
   });
 
+  it('names the download by RFC 8187 and keeps quotes out of the plain filename', async () => {
+    const client = await signedInUser();
+    const reply = await upload(client, PNG, 'it\'s "my" (1)é.png', 'image/png');
+    const download = await client.request(`/api/files/${reply.json.result?.data.id ?? ''}`);
+    const disposition = download.headers.get('content-disposition') ?? '';
+    expect(disposition).toContain('filename*=UTF-8\'\'it%27s%20%22my%22%20%281%29%C3%A9.png');
+    expect(disposition).toMatch(/^attachment; filename="it's _my_ \(1\)_\.png"; /);
+  });
+
   it('refuses an oversized upload, declared or chunked, with 413 and writes nothing', async () => {
     const client = await signedInUser();
     const [disk, rows] = [filesOnDisk(), await rowCount()];

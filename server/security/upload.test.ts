@@ -139,6 +139,16 @@ describe('validateUpload', () => {
     expect(await refusal(validateUpload({ bytes: ascii('fetch("/steal")'), declaredType: 'image/png', fileName: 'x.png' }))).toMatch(/could not be recognised/);
   });
 
+  it.each([
+    '<img src=x onerror=alert(1)>',
+    '<x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<OBJECT data="evil.swf"></OBJECT>',
+  ])('refuses a PNG signature followed by %s', async (payload) => {
+    const polyglot = concat(PNG.subarray(0, 33), ascii(payload), PNG.subarray(33));
+    expect(await refusal(validateUpload({ bytes: polyglot, declaredType: 'image/png', fileName: 'a.png' }))).toMatch(/markup/);
+  });
+
   it('refuses a polyglot: a real PNG signature followed by HTML in the first KB', async () => {
     const polyglot = concat(PNG.subarray(0, 33), ascii('<html><body><script>alert(1)</script>'), PNG.subarray(33));
     expect(await detectFileType(polyglot)).toEqual({ mime: 'image/png', ext: 'png' });

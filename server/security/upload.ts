@@ -78,8 +78,14 @@ export async function detectFileType(bytes: Uint8Array): Promise<DetectedFileTyp
 // even when it also carries a valid image/PDF signature, because a browser or an old sniffer that
 // ever renders it as HTML/SVG would run its script. Serve uploads with nosniff and
 // Content-Disposition: attachment as well; appended payloads further in (GIFAR-style) are out of
-// reach of any header check, so re-encode images if you serve them back inline.
-const MARKUP_TOKENS = ['<!doctype', '<html', '<head', '<body', '<script', '<svg', '<iframe'];
+// reach of any header check, so re-encode images if you serve them back inline. The list holds
+// the tags that run script or navigate on their own; a bare "<" followed by a letter is too
+// common in binary data to refuse on. PDFs may carry JavaScript for PDF viewers: Bastion serves
+// them as attachments, never inline.
+const MARKUP_TOKENS = [
+  '<!doctype', '<html', '<head', '<body', '<script', ':script', '<svg', '<iframe', '<frame', '<object', '<embed',
+  '<img', '<meta', '<style', '<link', '<form', '<base', '<math', 'javascript:',
+];
 
 export function looksLikeMarkup(bytes: Uint8Array): boolean {
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;

@@ -8,6 +8,9 @@ export const dynamic = 'force-dynamic';
 
 const notFound = () => Response.json({ error: 'NOT_FOUND', message: 'No such file.' }, { status: 404, headers: { 'Cache-Control': 'private, no-store' } });
 
+/** RFC 8187 value encoding: encodeURIComponent leaves ' ( ) * ! unescaped, which the RFC does not allow. */
+const rfc8187 = (value: string) => encodeURIComponent(value).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /** Downloads a file its owner uploaded. Anyone else — and any unknown id — gets the same 404. */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const db = getDb();
@@ -21,7 +24,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       headers: {
         'Content-Type': file.mime,
         'Content-Length': String(bytes.length),
-        'Content-Disposition': `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(file.displayName)}`,
+        'Content-Disposition': `attachment; filename="${asciiName}"; filename*=UTF-8''${rfc8187(file.displayName)}`,
         'X-Content-Type-Options': 'nosniff',
         'Content-Security-Policy': 'default-src \'none\'; sandbox',
         'Cache-Control': 'private, no-store',
