@@ -1,8 +1,10 @@
 // Periodic upkeep, started once per process by scripts/boot.ts: retries mail left in the outbox,
 // and deletes expired sessions, spent or expired auth tokens and ended throttle counters.
 // Every task is safe to run on many instances at once (idempotent deletes, SKIP LOCKED claims).
-import { lt, or, sql } from 'drizzle-orm';
-import { authTokens } from '@/db/schema';
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inArray, lt, or, sql } from 'drizzle-orm';
+import { authTokens, files } from '@/db/schema';
 import { deleteExpiredSessions, type SessionPolicy } from './auth/sessions';
 import { getConfig } from './config';
 import { type Database, getDatabase } from './db';
@@ -15,7 +17,30 @@ import { PostgresThrottleStore } from './security/throttle-postgres';
 /** Spent or expired tokens are kept this long after they stop working (for support questions), then deleted. */
 const TOKEN_RETENTION = sql`now() - interval '7 days'`;
 
-export type HousekeepingReport = { mailSent: number; sessionsDeleted: number; tokensDeleted: number; throttleRowsDeleted: number };
+export type HousekeepingReport = { mailSent: number; sessionsDeleted: number; tokensDeleted: number; throttleRowsDeleted: number; strayFilesDeleted: number };
+
+/** Files this old with no row (a crash between write and commit), and abandoned temp files, are removed. */
+const STRAY_AGE_MS = 60 * 60 * 1000;
+const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+async function deleteStrayFiles(db: Database, uploadDir: string, now = Date.now()): Promise<number> {
+  const entries = await readdir(uploadDir).catch(() => [] as string[]);
+  const old: string[] = [];
+  for (const name of entries.slice(0, 5_000)) {
+    const info = await stat(join(uploadDir, name)).catch(() => null);
+    if (info?.isFile() && now - info.mtimeMs > STRAY_AGE_MS) old.push(name);
+  }
+  const temps = old.filter((name) => /^\.[0-9a-f-]{36}\.tmp$/.test(name));
+  const stored = old.filter((name) => STORED_NAME.test(name));
+  const known = new Set<string>();
+  for (let i = 0; i < stored.length; i += 500) {
+    const rows = await db.select({ storedName: files.storedName }).from(files).where(inArray(files.storedName, stored.slice(i, i + 500)));
+    for (const row of rows) known.add(row.storedName);
+  }
+  const stray = [...temps, ...stored.filter((name) => !known.has(name))];
+  await Promise.all(stray.map((name) => unlink(join(uploadDir, name)).catch(() => undefined)));
+  return stray.length;
+}
 
 export type HousekeepingDeps = {
   db: Database;
@@ -24,11 +49,13 @@ export type HousekeepingDeps = {
   /** null when there is no SMTP transport: mail then waits in the outbox (/dev/mailbox in development). */
   transport: MailTransport | null;
   sessionPolicy: SessionPolicy;
+  /** The upload store to sweep for files without a row; null to skip. */
+  uploadDir: string | null;
   log: { warn(object: object, message: string): void };
 };
 
 /** One pass of every task; each failure is logged and does not stop the others. */
-export async function runHousekeeping({ db, throttleStore, transport, sessionPolicy, log }: HousekeepingDeps): Promise<HousekeepingReport> {
+export async function runHousekeeping({ db, throttleStore, transport, sessionPolicy, uploadDir, log }: HousekeepingDeps): Promise<HousekeepingReport> {
   const attempt = async (task: string, run: () => Promise<number>) =>
     run().catch((error: unknown) => {
       log.warn({ err: error, task }, 'housekeeping task failed; will retry');
@@ -45,6 +72,7 @@ export async function runHousekeeping({ db, throttleStore, transport, sessionPol
       return rows.length;
     }),
     throttleRowsDeleted: throttleStore ? await attempt('throttle', () => throttleStore.deleteExpired()) : 0,
+    strayFilesDeleted: uploadDir ? await attempt('files', () => deleteStrayFiles(db, uploadDir)) : 0,
   };
 }
 
@@ -57,6 +85,7 @@ function appDeps(): HousekeepingDeps {
     throttleStore: getRedis() ? null : new PostgresThrottleStore(client),
     transport: getMailTransport(),
     sessionPolicy: { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds },
+    uploadDir: config.uploadDir,
     log: getLogger(),
   };
 }
