@@ -241,6 +241,12 @@ describe('sessions', () => {
     await sql`update sessions set expires_at = now() - interval '1 second' where id = ${absoluteRow?.id ?? ''}`;
     expect((await idle.query('auth.me')).data).toBeNull();
     expect((await absolute.query('auth.me')).data).toBeNull();
+    // …and the account page lists only the session that still works.
+    const current = await signedIn(email);
+    const listed = await current.query<{ id: string }[]>('account.sessions');
+    expect(listed.data?.map((row) => row.id)).not.toContain(idleRow?.id);
+    expect(listed.data?.map((row) => row.id)).not.toContain(absoluteRow?.id);
+    expect(listed.data).toHaveLength(1);
   });
 });
 

@@ -56,7 +56,8 @@ export async function validateSessionToken(db: Database, token: string, policy: 
   return session;
 }
 
-export async function listSessions(db: Database, userId: string) {
+/** The sessions that still work: not past their absolute expiry, nor idle longer than the policy allows. */
+export async function listSessions(db: Database, userId: string, policy: SessionPolicy) {
   return db
     .select({
       id: sessions.id,
@@ -67,7 +68,14 @@ export async function listSessions(db: Database, userId: string) {
       userAgent: sessions.userAgent,
     })
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), eq(sessions.pendingSecondFactor, false), gt(sessions.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        eq(sessions.pendingSecondFactor, false),
+        gt(sessions.expiresAt, sql`now()`),
+        gt(sessions.lastSeenAt, sql`now() - make_interval(secs => ${policy.idleSeconds})`),
+      ),
+    )
     .orderBy(desc(sessions.lastSeenAt));
 }
 

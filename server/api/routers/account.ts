@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditEvents } from '@/db/schema';
 import { getAuthService } from '@/server/auth';
+import { sessionPolicy } from '@/server/auth/request-session';
 import { listSessions, revokeSession, revokeUserSessions } from '@/server/auth/sessions';
 import { getAuditLog } from '@/server/audit';
 import { NotFoundError } from '@/server/security/errors';
@@ -9,7 +10,7 @@ import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
 
 export const accountRouter = createTRPCRouter({
   sessions: protectedProcedure.query(async ({ ctx }) => {
-    const rows = await listSessions(ctx.db, ctx.auth.userId);
+    const rows = await listSessions(ctx.db, ctx.auth.userId, sessionPolicy());
     return rows.map((row) => ({
       ...row,
       current: row.id === ctx.auth.sessionId,
