@@ -19,6 +19,8 @@ export function recordPeerAddress(req: IncomingMessage): void {
  * would otherwise buffer the body for middleware.ts first. (Chunked bodies are cut off while
  * reading, by the route handlers.)
  */
+const DISCARD_ALLOWANCE = 1024 * 1024;
+
 function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, config: Config): boolean {
   const declared = req.headers['content-length'];
   if (declared === undefined) return false;
@@ -31,10 +33,17 @@ function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, config: 
     'Content-Security-Policy': 'default-src \'none\'; frame-ancestors \'none\'',
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store',
-    'Connection': 'close',
   });
   res.end(body);
-  req.socket.destroySoon();
+  // The answer goes out at once. Closing the socket now would make many clients fail with EPIPE
+  // before they read it, so the body is discarded as it arrives — up to a bound, past which the
+  // connection is cut.
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limit + DISCARD_ALLOWANCE) req.socket.destroy();
+  });
+  req.resume();
   return true;
 }
 
