@@ -22,6 +22,8 @@ const redisBin = inject('redisBin');
 const databaseUrl = inject('databaseUrl');
 const redisCli = redisBin && existsSync(join(dirname(redisBin), 'redis-cli')) ? join(dirname(redisBin), 'redis-cli') : null;
 if (!redisUrl) console.warn('[throttle contract] redis-server not found: the Redis store suites are skipped.');
+// In CI nothing may be skipped (test/global-setup.ts already refuses a missing redis-server).
+if (!redisCli && process.env.CI) throw new Error('CI: redis-cli not found next to redis-server; the Redis Cluster suite must not be skipped.');
 if (!redisCli) console.warn('[throttle contract] redis-server or redis-cli not found: the Redis Cluster suite is skipped.');
 
 const namespace = () => `t-${randomUUID().slice(0, 8)}`;
