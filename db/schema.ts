@@ -111,7 +111,10 @@ export const throttleCounters = pgTable(
   (t) => [index('throttle_counters_expiry_idx').on(t.windowExpiresAt)],
 );
 
-/** Every mail is written here first; a transport delivers it and marks it sent, so none is lost. */
+/**
+ * Every mail is written here first; a deliverer claims it under a lease, sends it and marks it sent.
+ * `body` is the text and HTML sealed with ENCRYPTION_KEY, and is cleared once the mail is delivered.
+ */
 export const mailOutbox = pgTable(
   'mail_outbox',
   {
@@ -119,12 +122,13 @@ export const mailOutbox = pgTable(
     kind: text('kind').notNull(),
     to: text('to').notNull(),
     subject: text('subject').notNull(),
-    text: text('text').notNull(),
-    html: text('html').notNull(),
+    body: text('body'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    leaseToken: uuid('lease_token'),
     createdAt: createdAt(),
   },
   (t) => [

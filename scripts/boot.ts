@@ -30,6 +30,9 @@ export async function boot(options: { dev: boolean; onShutdown?: () => Promise<v
     console.error(`\nUPLOAD_DIR ${config.uploadDir} cannot be created: ${(error as Error).message}\n`);
     process.exit(1);
   });
+  if (config.production && !config.smtpUrl) {
+    console.warn('MAIL_DELIVERY=outbox: mail is kept in the outbox on purpose and nothing is sent.');
+  }
   const server = await startHttpEntry(config, { dev: options.dev });
   const stopHousekeeping = startHousekeeping();
   console.log(`Bastion listening on http://${config.host}:${config.port} (public origin ${config.appOrigin})`);

@@ -7,6 +7,8 @@ const production = {
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
   SESSION_SECRET: 'x'.repeat(40),
   APP_ORIGIN: 'https://app.example.com',
+  ENCRYPTION_KEY: 'q3Vb8cY4pXH0d7sN2kLmR9tW1eZ6uJ5oA8gF3hT0yC4',
+  SMTP_URL: 'smtp://mailer:secret@smtp.example.com:587',
 };
 
 function problemsOf(source: Record<string, string>): string[] {
@@ -67,7 +69,7 @@ describe('loadConfig', () => {
 
   it('names every problem at once', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
-    expect(problems.map((problem) => problem.split(':')[0])).toEqual(['DATABASE_URL', 'SESSION_SECRET', 'APP_ORIGIN']);
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(['DATABASE_URL', 'SESSION_SECRET', 'APP_ORIGIN', 'ENCRYPTION_KEY', 'SMTP_URL']);
   });
 
   it('treats empty variables as unset, as in a copied .env.example', () => {
@@ -104,5 +106,27 @@ describe('loadConfig', () => {
   it('normalises origins and lists extra allowed origins', () => {
     const config = loadConfig({ APP_ORIGIN: 'https://app.example.com/some/path', ALLOWED_ORIGINS: 'https://admin.example.com' });
     expect(config.allowedOrigins).toEqual(['https://app.example.com', 'https://admin.example.com']);
+  });
+
+  it('requires a mail transport in production, unless mail is kept in the outbox on purpose', () => {
+    const { SMTP_URL: _smtp, ...withoutSmtp } = production;
+    expect(problemsOf(withoutSmtp).join('\n')).toMatch(/SMTP_URL: required in production.*MAIL_DELIVERY=outbox/);
+    expect(problemsOf({ ...withoutSmtp, MAIL_DELIVERY: 'outbox' })).toEqual([]);
+    expect(loadConfig({ ...withoutSmtp, MAIL_DELIVERY: 'outbox' }).smtpUrl).toBeUndefined();
+    expect(problemsOf({ ...production, MAIL_DELIVERY: 'outbox' }).join()).toMatch(/MAIL_DELIVERY: outbox and SMTP_URL together/);
+  });
+
+  it('requires an encryption key of 32 random bytes in production, and never the development one', () => {
+    const { ENCRYPTION_KEY: _key, ...withoutKey } = production;
+    expect(problemsOf(withoutKey).join()).toMatch(/ENCRYPTION_KEY: required in production/);
+    expect(problemsOf({ ...production, ENCRYPTION_KEY: 'too-short' }).join()).toMatch(/ENCRYPTION_KEY: .*32 random bytes/);
+    const development = loadConfig({}).encryptionKeys.current;
+    expect(problemsOf({ ...production, ENCRYPTION_KEY: development.toString('base64url') }).join()).toMatch(/development default/);
+  });
+
+  it('accepts previous encryption keys for rotation and refuses malformed ones', () => {
+    const previous = 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE';
+    expect(loadConfig({ ...production, ENCRYPTION_KEYS_PREVIOUS: previous }).encryptionKeys.previous).toHaveLength(1);
+    expect(problemsOf({ ...production, ENCRYPTION_KEYS_PREVIOUS: `${previous},nope` }).join()).toMatch(/ENCRYPTION_KEYS_PREVIOUS/);
   });
 });

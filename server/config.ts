@@ -3,8 +3,12 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseTrustedProxies } from './security/client-ip';
+import { parseEncryptionKey } from './security/encryption';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
+// Development data is encrypted too (so the code path is the one production runs), with a key
+// that production refuses.
+const DEV_ENCRYPTION_KEY = 'ZGV2LW9ubHkta2V5LW5ldmVyLWluLXByb2R1Y3Rpb24';
 
 const csv = z
   .string()
@@ -19,6 +23,14 @@ const boolean = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0'])
     .optional()
     .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1'));
+
+const encryptionKey = z.string().superRefine((value, context) => {
+  try {
+    parseEncryptionKey(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
 
 const origin = z.url({ protocol: /^https?$/ }).transform((value) => new URL(value).origin);
 
@@ -56,7 +68,12 @@ const envSchema = z.object({
   API_RATE_LIMIT_PER_MINUTE: int(300, 1),
   THROTTLE_FAIL_OPEN: boolean(false),
   THROTTLE_KEY_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only').default('bastion'),
+  ENCRYPTION_KEY: encryptionKey.optional(),
+  ENCRYPTION_KEYS_PREVIOUS: csv.pipe(z.array(encryptionKey)),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_DELIVERY: z.enum(['smtp', 'outbox']).optional(),
+  SMTP_TIMEOUT_MS: int(10_000, 500),
+  AUDIT_RETENTION_DAYS: int(400, 1),
   MAIL_FROM: z.string().min(3).default('Bastion <no-reply@localhost>'),
   UPLOAD_DIR: z.string().min(1).default('storage/uploads'),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -81,6 +98,12 @@ function productionProblems(env: Env): string[] {
   if (env.SESSION_SECRET === DEV_SESSION_SECRET) problems.push('SESSION_SECRET: the development default cannot be used in production');
   if (!env.APP_ORIGIN) problems.push('APP_ORIGIN: required in production (the public https:// origin, e.g. https://app.example.com)');
   if (env.APP_ORIGIN && !isSecureOrigin(env.APP_ORIGIN)) problems.push('APP_ORIGIN: must be https:// in production (http is allowed only for loopback)');
+  if (!env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required in production (32 random bytes: openssl rand -base64 32)');
+  if (env.ENCRYPTION_KEY === DEV_ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: the development default cannot be used in production');
+  if (!env.SMTP_URL && env.MAIL_DELIVERY !== 'outbox') {
+    problems.push('SMTP_URL: required in production (smtp://user:pass@host:587), or MAIL_DELIVERY=outbox to keep mail in the outbox on purpose');
+  }
+  if (env.SMTP_URL && env.MAIL_DELIVERY === 'outbox') problems.push('MAIL_DELIVERY: outbox and SMTP_URL together are ambiguous; drop one');
   if (env.SSRF_TEST_ALLOW_LOOPBACK_PORT) problems.push('SSRF_TEST_ALLOW_LOOPBACK_PORT: test-only, must not be set in production');
   return problems;
 }
@@ -135,7 +158,14 @@ export function loadConfig(source: Record<string, string | undefined>) {
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     throttleFailOpen: env.THROTTLE_FAIL_OPEN,
     throttleKeyPrefix: env.THROTTLE_KEY_PREFIX,
-    smtpUrl: env.SMTP_URL,
+    encryptionKeys: {
+      current: parseEncryptionKey(env.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY),
+      previous: env.ENCRYPTION_KEYS_PREVIOUS.map(parseEncryptionKey),
+    },
+    /** null: mail stays in the outbox (development's /dev/mailbox, or MAIL_DELIVERY=outbox on purpose). */
+    smtpUrl: env.MAIL_DELIVERY === 'outbox' ? undefined : env.SMTP_URL,
+    smtpTimeoutMs: env.SMTP_TIMEOUT_MS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     mailFrom: env.MAIL_FROM,
     // Relative to the working directory the server starts in; safeJoin needs an absolute root.
     uploadDir: resolve(env.UPLOAD_DIR),

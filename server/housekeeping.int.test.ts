@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase } from '@/db/client';
 import { startApp } from '@/test/app';
 import { TestClient } from '@/test/client';
-import { testSql, type TestSql, uniqueEmail } from '@/test/db';
+import { testSecretBox, testSql, type TestSql, uniqueEmail } from '@/test/db';
 import { runHousekeeping, type HousekeepingDeps } from './housekeeping';
-import type { MailTransport } from './mail/outbox';
+import { enqueueMail, type MailTransport } from './mail/outbox';
 import { PostgresThrottleStore } from './security/throttle-postgres';
 
 const databaseUrl = inject('databaseUrl');
@@ -32,6 +32,9 @@ const deps = (overrides: Partial<HousekeepingDeps> = {}): HousekeepingDeps => ({
   db: database.db,
   throttleStore: new PostgresThrottleStore(database.sql),
   transport: null,
+  secretBox: testSecretBox,
+  mailLeaseSeconds: 60,
+  auditRetentionDays: 400,
   sessionPolicy: { idleSeconds: 3600, absoluteSeconds: 86_400 },
   uploadDir: null,
   log: { warn: (_object, message) => warnings.push(message) },
@@ -45,8 +48,8 @@ async function insertUser(): Promise<string> {
 }
 
 async function insertMail(to: string): Promise<string> {
-  const [row] = await sql<{ id: string }[]>`
-    insert into mail_outbox (kind, "to", subject, text, html) values ('activation', ${to}, 'Subject', 'text', '<p>html</p>') returning id`;
+  await enqueueMail(database.db, { kind: 'activation', to, subject: 'Subject', text: 'text', html: '<p>html</p>' }, testSecretBox);
+  const [row] = await sql<{ id: string }[]>`select id from mail_outbox where "to" = ${to}`;
   if (!row) throw new Error('no mail');
   return row.id;
 }
@@ -116,6 +119,51 @@ describe('housekeeping', () => {
     expect(sent).toMatchObject({ attempts: 2, last_error: null });
     await runHousekeeping(deps({ transport: working }));
     expect(delivered).toHaveLength(1); // sent once, not again by the next pass
+  });
+
+  it('two deliverers at once each take other mail: every mail is sent exactly once, and its body is cleared', async () => {
+    const recipients = Array.from({ length: 6 }, () => uniqueEmail('lease'));
+    for (const to of recipients) await insertMail(to);
+    await sql`update mail_outbox set next_attempt_at = now() + interval '1 day' where sent_at is null and not ("to" = any(${recipients}))`;
+    const delivered: string[] = [];
+    // A slow transport: both passes are mid-send at the same time.
+    const slow: MailTransport = {
+      send: async (mail) => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        delivered.push(mail.to);
+      },
+    };
+    await Promise.all([runHousekeeping(deps({ transport: slow })), runHousekeeping(deps({ transport: slow }))]);
+    expect(delivered.sort()).toEqual([...recipients].sort());
+    const rows = await sql<{ body: string | null; sent_at: Date | null }[]>`select body, sent_at from mail_outbox where "to" = any(${recipients})`;
+    expect(rows.every((row) => row.body === null && row.sent_at instanceof Date)).toBe(true);
+  });
+
+  it('a mail claimed by a deliverer that died is sent again once its lease has run out', async () => {
+    const to = uniqueEmail('lease-expired');
+    const id = await insertMail(to);
+    await sql`update mail_outbox set next_attempt_at = now() + interval '1 day' where sent_at is null and id <> ${id}`;
+    await sql`update mail_outbox set locked_until = now() + interval '1 minute', lease_token = gen_random_uuid() where id = ${id}`;
+    const delivered: string[] = [];
+    const working: MailTransport = { send: async (mail) => void delivered.push(mail.to) };
+    await runHousekeeping(deps({ transport: working }));
+    expect(delivered).toEqual([]); // another deliverer holds it
+    await sql`update mail_outbox set locked_until = now() - interval '1 second' where id = ${id}`;
+    await runHousekeeping(deps({ transport: working }));
+    expect(delivered).toEqual([to]);
+  });
+
+  it('deletes audit rows past the retention period and keeps recent ones', async () => {
+    const marker = `retention-${randomUUID()}`;
+    await sql`insert into audit_events (event, path, created_at) values
+      ('login_failure', ${marker}, now() - interval '11 days'),
+      ('login_failure', ${marker}, now() - interval '9 days'),
+      ('login_failure', ${marker}, now())`;
+    const report = await runHousekeeping(deps({ auditRetentionDays: 10 }));
+    expect(report.auditRowsDeleted).toBeGreaterThanOrEqual(1);
+    const ages = await sql<{ days: number }[]>`
+      select extract(day from now() - created_at)::int as days from audit_events where path = ${marker} order by created_at`;
+    expect(ages.map((row) => row.days)).toEqual([9, 0]);
   });
 
   it('removes old files that have no row and abandoned temp files, and keeps everything else', async () => {

@@ -1,23 +1,53 @@
 // Periodic upkeep, started once per process by scripts/boot.ts: retries mail left in the outbox,
-// and deletes expired sessions, spent or expired auth tokens and ended throttle counters.
+// and deletes expired sessions, spent or expired auth tokens, ended throttle counters and audit
+// rows past their retention.
 // Every task is safe to run on many instances at once (idempotent deletes, SKIP LOCKED claims).
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inArray, lt, or, sql } from 'drizzle-orm';
-import { authTokens, files } from '@/db/schema';
+import { auditEvents, authTokens, files } from '@/db/schema';
 import { deleteExpiredSessions, type SessionPolicy } from './auth/sessions';
 import { getConfig } from './config';
 import { type Database, getDatabase } from './db';
 import { getLogger } from './log';
 import { deliverPendingMail, type MailTransport } from './mail/outbox';
-import { getMailTransport } from './mail';
+import { getMailTransport, mailLeaseSeconds } from './mail';
+import { getSecretBox } from './encryption';
+import type { SecretBox } from './security/encryption';
 import { getRedis } from './redis';
 import { PostgresThrottleStore } from './security/throttle-postgres';
 
 /** Spent or expired tokens are kept this long after they stop working (for support questions), then deleted. */
 const TOKEN_RETENTION = sql`now() - interval '7 days'`;
 
-export type HousekeepingReport = { mailSent: number; sessionsDeleted: number; tokensDeleted: number; throttleRowsDeleted: number; strayFilesDeleted: number };
+export type HousekeepingReport = {
+  mailSent: number;
+  sessionsDeleted: number;
+  tokensDeleted: number;
+  throttleRowsDeleted: number;
+  strayFilesDeleted: number;
+  auditRowsDeleted: number;
+};
+
+/** Audit rows are deleted in batches this large, at most AUDIT_BATCHES of them a pass, so a sweep never holds long locks. */
+const AUDIT_BATCH = 5_000;
+const AUDIT_BATCHES = 20;
+
+async function deleteOldAuditRows(db: Database, retentionDays: number): Promise<number> {
+  let deleted = 0;
+  for (let batch = 0; batch < AUDIT_BATCHES; batch += 1) {
+    const rows = await db.execute<{ id: string }>(sql`
+      delete from ${auditEvents} where id in (
+        select id from ${auditEvents}
+        where created_at < now() - make_interval(days => ${retentionDays})
+        limit ${AUDIT_BATCH}
+        for update skip locked
+      ) returning id`);
+    deleted += rows.length;
+    if (rows.length < AUDIT_BATCH) break;
+  }
+  return deleted;
+}
 
 /** Files this old with no row (a crash between write and commit), and abandoned temp files, are removed. */
 const STRAY_AGE_MS = 60 * 60 * 1000;
@@ -48,6 +78,10 @@ export type HousekeepingDeps = {
   throttleStore: PostgresThrottleStore | null;
   /** null when there is no SMTP transport: mail then waits in the outbox (/dev/mailbox in development). */
   transport: MailTransport | null;
+  /** Opens the outbox's sealed bodies. */
+  secretBox: SecretBox;
+  mailLeaseSeconds: number;
+  auditRetentionDays: number;
   sessionPolicy: SessionPolicy;
   /** The upload store to sweep for files without a row; null to skip. */
   uploadDir: string | null;
@@ -55,14 +89,17 @@ export type HousekeepingDeps = {
 };
 
 /** One pass of every task; each failure is logged and does not stop the others. */
-export async function runHousekeeping({ db, throttleStore, transport, sessionPolicy, uploadDir, log }: HousekeepingDeps): Promise<HousekeepingReport> {
+export async function runHousekeeping(deps: HousekeepingDeps): Promise<HousekeepingReport> {
+  const { db, throttleStore, transport, sessionPolicy, uploadDir, log } = deps;
   const attempt = async (task: string, run: () => Promise<number>) =>
     run().catch((error: unknown) => {
       log.warn({ err: error, task }, 'housekeeping task failed; will retry');
       return 0;
     });
   return {
-    mailSent: transport ? await attempt('mail', () => deliverPendingMail(db, transport)) : 0,
+    mailSent: transport
+      ? await attempt('mail', () => deliverPendingMail(db, transport, { box: deps.secretBox, leaseSeconds: deps.mailLeaseSeconds }))
+      : 0,
     sessionsDeleted: await attempt('sessions', () => deleteExpiredSessions(db, sessionPolicy)),
     tokensDeleted: await attempt('tokens', async () => {
       const rows = await db
@@ -73,6 +110,7 @@ export async function runHousekeeping({ db, throttleStore, transport, sessionPol
     }),
     throttleRowsDeleted: throttleStore ? await attempt('throttle', () => throttleStore.deleteExpired()) : 0,
     strayFilesDeleted: uploadDir ? await attempt('files', () => deleteStrayFiles(db, uploadDir)) : 0,
+    auditRowsDeleted: await attempt('audit', () => deleteOldAuditRows(db, deps.auditRetentionDays)),
   };
 }
 
@@ -84,6 +122,9 @@ function appDeps(): HousekeepingDeps {
     db,
     throttleStore: getRedis() ? null : new PostgresThrottleStore(client),
     transport: getMailTransport(),
+    secretBox: getSecretBox(),
+    mailLeaseSeconds: mailLeaseSeconds(),
+    auditRetentionDays: config.auditRetentionDays,
     sessionPolicy: { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds },
     uploadDir: config.uploadDir,
     log: getLogger(),

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startApp, type RunningApp } from '@/test/app';
+import { startApp, type RunningApp, TEST_ENCRYPTION_KEY } from '@/test/app';
 import { TestClient } from '@/test/client';
 import { startTcpProxy, type TcpProxy } from '@/test/tcp-proxy';
 
@@ -124,13 +124,15 @@ describe('the database going away at request time', () => {
 });
 
 describe('production start-up', () => {
-  it.each(['SESSION_SECRET', 'DATABASE_URL', 'APP_ORIGIN'])('exits non-zero naming a missing %s', (name) => {
+  it.each(['SESSION_SECRET', 'DATABASE_URL', 'APP_ORIGIN', 'ENCRYPTION_KEY', 'SMTP_URL'])('exits non-zero naming a missing %s', (name) => {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       SESSION_SECRET: 's'.repeat(40),
       APP_ORIGIN: 'https://app.example.com',
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      SMTP_URL: 'smtp://127.0.0.1:1',
       PORT: '0',
     };
     delete env[name];

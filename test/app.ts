@@ -8,6 +8,8 @@ import { findFreePort } from '../scripts/services';
 export type RunningApp = { origin: string; port: number; stop(): Promise<void>; output(): string };
 
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghijklmnop';
+/** 32 bytes, base64url: the key test apps seal the outbox and other secrets with. */
+export const TEST_ENCRYPTION_KEY = 'dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU';
 const root = join(import.meta.dirname, '..');
 
 export async function startApp(env: Record<string, string | undefined>, port?: number): Promise<RunningApp> {
@@ -26,6 +28,9 @@ export async function startApp(env: Record<string, string | undefined>, port?: n
       PORT: String(chosen),
       APP_ORIGIN: origin,
       SESSION_SECRET: TEST_SESSION_SECRET,
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      // Without an SMTP server, mail stays in the outbox on purpose (tests read it from there).
+      MAIL_DELIVERY: env.SMTP_URL ? undefined : 'outbox',
       LOG_LEVEL: 'warn',
       // Tests pose as many client IPs through a trusted proxy header (test/client.ts), and run
       // far more requests than one person would: the per-IP API budget is raised unless a test sets it.

@@ -26,7 +26,9 @@ export async function createContext(options: CreateContextOptions) {
   const clientIp = headers.get(CLIENT_IP_HEADER) ?? 'unknown';
   const userAgent = (headers.get('user-agent') ?? '').slice(0, 512);
   const base = { db: getDb(), headers, resHeaders, clientIp, userAgent, path: options.path ?? '', method: options.method ?? '' };
-  return { ...base, session: lazy(() => loadRequestSession(base)) };
+  // Shared by every call of a batch: one HTTP request writes at most one refusal to the audit log.
+  const refusal = { audited: false };
+  return { ...base, refusal, session: lazy(() => loadRequestSession(base)) };
 }
 
 export type Context = Awaited<ReturnType<typeof createContext>>;
@@ -68,7 +70,8 @@ function auditEventFor(code: string, cause: unknown, path: string | undefined): 
 
 /**
  * Maps every error leaving a procedure through the one mapping in ./errors, logs server
- * failures, and records every UNAUTHORIZED and FORBIDDEN outcome in the audit log.
+ * failures, and records UNAUTHORIZED, FORBIDDEN and 429 outcomes in the audit log — once per
+ * HTTP request, so a batch of refused calls cannot multiply the rows it writes.
  */
 const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
   const result = await next();
@@ -78,7 +81,8 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
     getLogger().error({ err: result.error.cause ?? result.error, path }, 'procedure failed');
   }
   const event = auditEventFor(mapped.code, mapped.cause, path);
-  if (event) {
+  if (event && !ctx.refusal.audited) {
+    ctx.refusal.audited = true;
     const session = await ctx.session().catch(() => null);
     await getAuditLog().record({ event, userId: session?.userId ?? null, ...requestInfo(ctx), details: { procedure: path, type, reason: mapped.message } });
   }

@@ -1,21 +1,31 @@
 import nodemailer from 'nodemailer';
 import { getConfig } from '@/server/config';
 import { getDb } from '@/server/db';
+import { getSecretBox } from '@/server/encryption';
 import { getLogger } from '@/server/log';
 import { deliverPendingMail, type MailTransport } from './outbox';
 
 export { enqueueMail } from './outbox';
 export * from './templates';
 
-type Shared = { bastionMailTransport?: MailTransport | null };
+type Shared = { bastionMailTransport?: MailTransport | null; bastionMailDelivery?: { running: boolean; again: boolean } };
 
-/** SMTP through nodemailer when SMTP_URL is set; otherwise none, and mail stays in the outbox. */
+/**
+ * SMTP through nodemailer when SMTP_URL is set; otherwise none, and mail stays in the outbox.
+ * nodemailer's own defaults wait 2 minutes to connect and 10 on a silent socket: a dead mail
+ * server must cost seconds, not minutes.
+ */
 export function getMailTransport(): MailTransport | null {
   const shared = globalThis as Shared;
   if (shared.bastionMailTransport !== undefined) return shared.bastionMailTransport;
-  const { smtpUrl, mailFrom } = getConfig();
+  const { smtpUrl, mailFrom, smtpTimeoutMs } = getConfig();
   if (!smtpUrl) return (shared.bastionMailTransport = null);
-  const smtp = nodemailer.createTransport(smtpUrl);
+  const smtp = nodemailer.createTransport(smtpUrl, {
+    connectionTimeout: smtpTimeoutMs,
+    greetingTimeout: smtpTimeoutMs,
+    socketTimeout: smtpTimeoutMs,
+    dnsTimeout: smtpTimeoutMs,
+  });
   shared.bastionMailTransport = {
     async send(mail) {
       await smtp.sendMail({ from: mailFrom, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
@@ -24,9 +34,30 @@ export function getMailTransport(): MailTransport | null {
   return shared.bastionMailTransport;
 }
 
-/** Kicks off delivery after a commit without making the user wait or see a failure. */
+/** A claimed mail is left alone by other deliverers this long: several SMTP timeouts, and then some. */
+export const mailLeaseSeconds = () => Math.ceil((getConfig().smtpTimeoutMs * 4) / 1000) + 30;
+
+/**
+ * Kicks off delivery after a commit without making the user wait or see a failure. One delivery
+ * loop per process: a kick while it runs makes it go round once more instead of starting another.
+ */
 export function deliverMailSoon(): void {
   const transport = getMailTransport();
   if (!transport) return;
-  deliverPendingMail(getDb(), transport).catch((error: unknown) => getLogger().warn({ err: error }, 'mail delivery failed; will retry'));
+  const shared = globalThis as Shared;
+  const state = (shared.bastionMailDelivery ??= { running: false, again: false });
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  state.running = true;
+  const loop = async () => {
+    do {
+      state.again = false;
+      await deliverPendingMail(getDb(), transport, { box: getSecretBox(), leaseSeconds: mailLeaseSeconds() });
+    } while (state.again);
+  };
+  loop()
+    .catch((error: unknown) => getLogger().warn({ err: error }, 'mail delivery failed; will retry'))
+    .finally(() => (state.running = false));
 }

@@ -69,9 +69,14 @@ export function sanitizeAuditDetails(details: Record<string, unknown>, depth = 0
   return clean;
 }
 
+/** Replaces secrets inside free text (`?token=…` parameters, `Bearer …` credentials) with [redacted]. */
+export function scrubSecretsInText(value: string): string {
+  return value.replace(SECRET_IN_VALUE, (_match, parameter?: string, bearer?: string) => `${parameter ?? bearer ?? ''}[redacted]`);
+}
+
 function sanitizeValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') {
-    const scrubbed = value.replace(SECRET_IN_VALUE, (_match, parameter?: string, bearer?: string) => `${parameter ?? bearer ?? ''}[redacted]`);
+    const scrubbed = scrubSecretsInText(value);
     return scrubbed.length > MAX_STRING ? `${scrubbed.slice(0, MAX_STRING)}…` : scrubbed;
   }
   // An error's message may quote anything (SQL, paths, input): keep only its name.

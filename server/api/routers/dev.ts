@@ -1,6 +1,8 @@
 import { desc } from 'drizzle-orm';
 import { mailOutbox } from '@/db/schema';
 import { getConfig } from '@/server/config';
+import { getSecretBox } from '@/server/encryption';
+import { openMailBody } from '@/server/mail/outbox';
 import { NotFoundError } from '@/server/security/errors';
 import { createTRPCRouter, publicProcedure } from '../trpc';
 
@@ -9,6 +11,15 @@ export const devRouter = createTRPCRouter({
   mailbox: publicProcedure.query(async ({ ctx }) => {
     if (getConfig().production) throw new NotFoundError();
     const rows = await ctx.db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(50);
-    return rows.map((row) => ({ id: row.id, kind: row.kind, to: row.to, subject: row.subject, text: row.text, createdAt: row.createdAt.toISOString(), sentAt: row.sentAt?.toISOString() ?? null }));
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      to: row.to,
+      subject: row.subject,
+      // Delivered mail keeps no body.
+      text: openMailBody(getSecretBox(), row)?.text ?? '(delivered: the body is no longer kept)',
+      createdAt: row.createdAt.toISOString(),
+      sentAt: row.sentAt?.toISOString() ?? null,
+    }));
   }),
 });
