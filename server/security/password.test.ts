@@ -189,7 +189,7 @@ describe('checkPasswordPolicy', () => {
 
   it('counts the characters typed as well as their NFKC form, so one ligature cannot pass for twelve', () => {
     expect('\uFDFA'.normalize('NFKC')).toHaveLength(18);
-    expect(checkPasswordPolicy('\uFDFA')).toEqual({ ok: false, message: expect.stringContaining(String(PASSWORD_MIN_LENGTH)) });
+    expect(checkPasswordPolicy('\uFDFA')).toMatchObject({ ok: false, message: expect.stringContaining('at least') });
     expect(checkPasswordPolicy('\u2487\u2487\u2487').ok).toBe(false);
     expect(checkPasswordPolicy('\u2487'.repeat(PASSWORD_MIN_LENGTH)).ok).toBe(true);
     expect(checkPasswordPolicy('zq8vbn3kx7w\uFDFA').ok).toBe(true);
