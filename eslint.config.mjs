@@ -1,8 +1,10 @@
 // One linter and formatter for the whole repo: ESLint with typescript-eslint, @stylistic for
-// formatting (`npm run lint:fix` formats), and Drizzle's rules that every update/delete has a where.
+// formatting (`npm run lint:fix` formats), Drizzle's rules that every update/delete has a where, and
+// eslint-plugin-regexp's rules against regexes whose work grows faster than their input (ReDoS).
 import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
 import drizzle from 'eslint-plugin-drizzle';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 const drizzleObjects = ['db', 'tx', 'database'];
@@ -13,8 +15,10 @@ export default tseslint.config(
   ...tseslint.configs.strict,
   stylistic.configs.customize({ semi: true, quotes: 'single', indent: 2, arrowParens: true, braceStyle: '1tbs', jsx: true }),
   {
-    plugins: { drizzle },
+    plugins: { drizzle, regexp },
     rules: {
+      'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
+      'regexp/no-super-linear-move': ['error', { report: 'potential', ignoreSticky: false, ignorePartial: false }],
       'drizzle/enforce-delete-with-where': ['error', { drizzleObjectName: drizzleObjects }],
       'drizzle/enforce-update-with-where': ['error', { drizzleObjectName: drizzleObjects }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

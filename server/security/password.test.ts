@@ -187,6 +187,14 @@ describe('checkPasswordPolicy', () => {
     expect(checkPasswordPolicy('\u{1F511}\u{1F512}\u{1F5DD}'.repeat(PASSWORD_MIN_LENGTH / 3)).ok).toBe(true);
   });
 
+  it('counts the characters typed as well as their NFKC form, so one ligature cannot pass for twelve', () => {
+    expect('\uFDFA'.normalize('NFKC')).toHaveLength(18);
+    expect(checkPasswordPolicy('\uFDFA')).toMatchObject({ ok: false, message: expect.stringContaining('at least') });
+    expect(checkPasswordPolicy('\u2487\u2487\u2487').ok).toBe(false);
+    expect(checkPasswordPolicy('\u2487'.repeat(PASSWORD_MIN_LENGTH)).ok).toBe(true);
+    expect(checkPasswordPolicy('zq8vbn3kx7w\uFDFA').ok).toBe(true);
+  });
+
   it(`allows a generous maximum (${PASSWORD_MAX_LENGTH}) and refuses longer`, () => {
     expect(PASSWORD_MAX_LENGTH).toBeGreaterThanOrEqual(64);
     const words = 'lantern orchard velvet compass '.repeat(20);

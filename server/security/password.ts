@@ -61,7 +61,12 @@ export type PolicyVerdict = { ok: true } | { ok: false; message: string };
 /** Length and a blocklist of common passwords; no composition rules (NIST 800-63B). */
 export function checkPasswordPolicy(password: string, context: { email?: string } = {}): PolicyVerdict {
   const length = [...normalise(password)].length;
-  if (length < PASSWORD_MIN_LENGTH) return { ok: false, message: `Use at least ${PASSWORD_MIN_LENGTH} characters.` };
+  // NFKC expands compatibility characters ('ﷺ' becomes 18 letters): the minimum also applies to
+  // what was typed, or one keystroke would pass for twelve.
+  const typedLength = [...password].length;
+  if (Math.min(length, typedLength) < PASSWORD_MIN_LENGTH) {
+    return { ok: false, message: `Use at least ${PASSWORD_MIN_LENGTH} characters.` };
+  }
   if (length > PASSWORD_MAX_LENGTH) return { ok: false, message: `Use at most ${PASSWORD_MAX_LENGTH} characters.` };
   const lowered = normalise(password).toLowerCase();
   if (COMMON_PASSWORDS.has(lowered)) return { ok: false, message: 'That password is too common. Choose something less predictable.' };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countStringWork } from '@/test/string-work';
 import { BadRequestError, PayloadTooLargeError, UnprocessableError } from './errors';
 import {
   assertContentLengthWithin, detectFileType, looksLikeMarkup, readBodyWithLimit, safeJoin, sanitizeFileName, sha256Hex,
@@ -217,6 +218,42 @@ describe('sanitizeFileName', () => {
     expect(Buffer.byteLength(emoji)).toBeLessThanOrEqual(255);
     expect(emoji).toMatch(/^(👍🏽)+\.jpeg$/u);
     expect(Buffer.byteLength(sanitizeFileName('a'.repeat(1000)))).toBe(255);
+  });
+});
+
+describe('sanitizeFileName under hostile lengths', () => {
+  const HOSTILE_NAMES: [label: string, make: (length: number) => string][] = [
+    ['a run of dots inside the name', (n) => `x${'.'.repeat(n)}x.png`],
+    ['a run of dots and spaces at the end', (n) => `report${'. '.repeat(n / 2)}`],
+    ['a run of dots and spaces at the start', (n) => `${' .'.repeat(n / 2)}report.png`],
+    ['a run of whitespace of every kind', (n) => `a${' \t\u00A0\u3000'.repeat(n / 4)}b.png`],
+    ['a run of slashes', (n) => `${'/\\'.repeat(n / 2)}a.png`],
+    ['a path of many segments', (n) => `${'ab/'.repeat(n / 3)}a.png`],
+    ['combining marks out of canonical order', (n) => `e${'\u0301\u0316'.repeat(n / 2)}.png`],
+    ['control and bidi characters', (n) => `${'\u0000\u202E'.repeat(n / 2)}a.png`],
+    ['lone surrogates', (n) => `${'\uD800'.repeat(n)}.png`],
+    ['an extension-like tail', (n) => `a${'.b'.repeat(n / 2)}`],
+    ['four-byte characters', (n) => `${'👍🏽'.repeat(n / 4)}.jpeg`],
+  ];
+  const work = (name: string, maxBytes?: number) => countStringWork(() => sanitizeFileName(name, maxBytes));
+
+  it.each(HOSTILE_NAMES)('does no more work for %s of 50 000 characters than for one of 1 020', (_label, make) => {
+    const atBound = work(make(1_020));
+    expect(atBound).toBeLessThan(1_020 * 16);
+    expect(work(make(50_000))).toBeLessThanOrEqual(atBound * 1.1);
+  });
+
+  it.each(HOSTILE_NAMES)('does work linear in its byte budget for %s', (_label, make) => {
+    const small = work(make(4 * 1_000), 1_000);
+    const large = work(make(4 * 8_000), 8_000);
+    expect(large).toBeLessThanOrEqual(small * 8 * 1.25);
+  });
+
+  it('still returns a clean name for hostile runs', () => {
+    expect(sanitizeFileName(`x${'.'.repeat(50_000)}x.png`)).toBe('x.png');
+    expect(sanitizeFileName(`${'/'.repeat(50_000)}a.png`)).toBe('a.png');
+    expect(sanitizeFileName(`${' .'.repeat(25_000)}report.png`)).toBe('report.png');
+    expect(Buffer.byteLength(sanitizeFileName(`e${'\u0301\u0316'.repeat(25_000)}.png`))).toBeLessThanOrEqual(255);
   });
 });
 

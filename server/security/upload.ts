@@ -116,29 +116,61 @@ export async function validateUpload(input: UploadCandidate): Promise<DetectedFi
   return detected;
 }
 
+// Every step below is one pass over its input (the linter refuses regexes that backtrack or move
+// super-linearly), and the input is cut to a bounded tail first, so a hostile name costs at most
+// a fixed amount of work: normalisation and grapheme segmentation are the steps that stay costly.
 const CONTROL_AND_BIDI = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const EDGE_DOTS_AND_SPACES = /^[\s.]+|[\s.]+$/gu;
+const PATH_SEPARATOR = /[/\\]/;
+const WHITESPACE_RUN = /\s+/gu;
+const SHORT_EXTENSION = /\.[^.\s]{1,16}$/u;
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const utf8Length = (text: string) => Buffer.byteLength(text, 'utf8');
+const isLowSurrogate = (codeUnit: number) => codeUnit >= 0xdc00 && codeUnit <= 0xdfff;
+const isDotOrSpace = (char: string | undefined) => char === '.' || char === ' ';
 
-function truncateUtf8(text: string, maxBytes: number): string {
-  let out = '';
-  for (const { segment } of new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)) {
-    if (utf8Length(out + segment) > maxBytes) break;
-    out += segment;
-  }
-  return out;
+/** The last `count` UTF-16 code units, never starting inside a surrogate pair. */
+function tail(text: string, count: number): string {
+  if (text.length <= count) return text;
+  const start = text.length - count;
+  return text.slice(isLowSurrogate(text.charCodeAt(start)) ? start + 1 : start);
 }
 
-/** A name fit to display. Never a storage path: store under a server-chosen name (randomUUID). */
+/** Strips dots and spaces (whitespace is already collapsed to ' ') from both ends. */
+function trimDotsAndSpaces(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isDotOrSpace(text[start])) start++;
+  while (end > start && isDotOrSpace(text[end - 1])) end--;
+  return text.slice(start, end);
+}
+
+/** The longest prefix of whole graphemes that fits in `maxBytes` of UTF-8. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const { segment, index } of GRAPHEMES.segment(text)) {
+    bytes += utf8Length(segment);
+    if (bytes > maxBytes) break;
+    end = index + segment.length;
+  }
+  return text.slice(0, end);
+}
+
+/**
+ * A name fit to display. Never a storage path: store under a server-chosen name (randomUUID).
+ * Only the name's tail is read (4 UTF-16 units per byte of output): the base name and the
+ * extension are at the end, and a longer name is either a path or an attack.
+ */
 export function sanitizeFileName(name: string, maxBytes = 255): string {
-  const cleaned = name.replace(LONE_SURROGATE, '\uFFFD').normalize('NFC').replace(CONTROL_AND_BIDI, '');
-  const base = (cleaned.split(/[/\\]/).pop() ?? '').replace(/\s+/gu, ' ').replace(EDGE_DOTS_AND_SPACES, '');
-  const found = /\.[^.\s]{1,16}$/u.exec(base)?.[0] ?? '';
+  const bounded = tail(name, maxBytes * 4);
+  const cleaned = bounded.replace(LONE_SURROGATE, '\uFFFD').normalize('NFC').replace(CONTROL_AND_BIDI, '');
+  const base = trimDotsAndSpaces((cleaned.split(PATH_SEPARATOR).pop() ?? '').replace(WHITESPACE_RUN, ' '));
+  const found = SHORT_EXTENSION.exec(base)?.[0] ?? '';
   const ext = utf8Length(found) * 2 < maxBytes ? found : '';
   const stem = base.slice(0, base.length - ext.length);
-  const bounded = utf8Length(base) <= maxBytes ? base : truncateUtf8(stem, maxBytes - utf8Length(ext)) + ext;
-  return bounded.replace(EDGE_DOTS_AND_SPACES, '') || 'file';
+  const fitted = utf8Length(base) <= maxBytes ? base : truncateUtf8(stem, maxBytes - utf8Length(ext)) + ext;
+  return trimDotsAndSpaces(fitted) || 'file';
 }
 
 // Segments are names, not paths. '%' sequences that decode to a separator, a dot, NUL or another '%'

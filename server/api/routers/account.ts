@@ -6,6 +6,7 @@ import { sessionPolicy } from '@/server/auth/request-session';
 import { listSessions, revokeSession, revokeUserSessions } from '@/server/auth/sessions';
 import { getAuditLog } from '@/server/audit';
 import { NotFoundError } from '@/server/security/errors';
+import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
 
 export const accountRouter = createTRPCRouter({
@@ -35,7 +36,7 @@ export const accountRouter = createTRPCRouter({
   }),
 
   changePassword: protectedProcedure
-    .input(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }))
+    .input(z.object({ currentPassword: textInput(1024).min(1), newPassword: textInput(1024).min(1) }))
     .mutation(async ({ ctx, input }) => {
       await getAuthService().changePassword({ ...input, userId: ctx.auth.userId, sessionId: ctx.auth.sessionId }, requestInfo(ctx));
       return { message: 'Password changed. Your other sessions were signed out.' };

@@ -5,12 +5,13 @@ import { emailSchema } from '@/server/auth/email';
 import { revokeSession } from '@/server/auth/sessions';
 import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
 import { getAuditLog } from '@/server/audit';
+import { textInput } from '../text-input';
 import { createTRPCRouter, publicProcedure, requestInfo } from '../trpc';
 
 // Bounded here so hostile inputs are refused (400) before any hashing; the policy itself is in
 // server/security/password.ts and answers 422 with a message safe to show.
-const password = z.string().min(1, 'Enter your password.').max(1024, 'That password is too long.');
-const token = z.string().min(1).max(256);
+const password = textInput(1024, 'That password is too long.').min(1, 'Enter your password.');
+const token = textInput(256).min(1);
 
 const SENT = 'If that address can receive mail from us, a message is on its way. Check your inbox.';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deleteOwnFile, listFiles, storeUpload } from '@/server/files';
 import { BadRequestError } from '@/server/security/errors';
+import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
 
 export const filesRouter = createTRPCRouter({
@@ -17,7 +18,7 @@ export const filesRouter = createTRPCRouter({
     return { id: row.id, displayName: row.displayName, mime: row.mime, sizeBytes: row.sizeBytes };
   }),
 
-  delete: protectedProcedure.input(z.object({ id: z.string().max(64) })).mutation(async ({ ctx, input }) => {
+  delete: protectedProcedure.input(z.object({ id: textInput(64) })).mutation(async ({ ctx, input }) => {
     await deleteOwnFile(ctx.db, { userId: ctx.auth.userId, ...requestInfo(ctx) }, input.id);
     return { ok: true };
   }),

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { deleteWebhook, listWebhooks, registerWebhook, sendTestEvent } from '@/server/webhooks';
+import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
 
 const id = z.uuid();
+const webhookUrl = textInput(2048).trim().min(1);
 
 export const webhooksRouter = createTRPCRouter({
   list: protectedProcedure.query(async ({ ctx }) => {
@@ -11,7 +13,7 @@ export const webhooksRouter = createTRPCRouter({
   }),
 
   /** The URL is checked (scheme, credentials, resolved addresses) at registration and again at every send. */
-  register: protectedProcedure.input(z.object({ url: z.string().trim().min(1).max(2048) })).mutation(async ({ ctx, input }) => {
+  register: protectedProcedure.input(z.object({ url: webhookUrl })).mutation(async ({ ctx, input }) => {
     const row = await registerWebhook(ctx.db, { userId: ctx.auth.userId, ...requestInfo(ctx) }, input.url);
     return { id: row?.id, url: row?.url, secret: row?.secret };
   }),
