@@ -105,4 +105,12 @@ describe('loadConfig', () => {
     const config = loadConfig({ APP_ORIGIN: 'https://app.example.com/some/path', ALLOWED_ORIGINS: 'https://admin.example.com' });
     expect(config.allowedOrigins).toEqual(['https://app.example.com', 'https://admin.example.com']);
   });
+
+  it('reads outbound DNS settings, and refuses a nameserver that is not an address', () => {
+    expect(loadConfig({}).outboundDns).toEqual({ servers: undefined, timeoutMs: 3_000, maxConcurrent: 8 });
+    const custom = loadConfig({ OUTBOUND_DNS_SERVERS: '10.0.0.2, [fd00::53]:53', OUTBOUND_DNS_TIMEOUT_MS: '500' });
+    expect(custom.outboundDns).toMatchObject({ servers: ['10.0.0.2', '[fd00::53]:53'], timeoutMs: 500 });
+    expect(problemsOf({ OUTBOUND_DNS_SERVERS: 'dns.example' })[0]).toMatch(/^OUTBOUND_DNS_SERVERS: .*expected ip or ip:port/);
+    expect(problemsOf({ OUTBOUND_DNS_MAX_CONCURRENT: '0' })[0]).toMatch(/^OUTBOUND_DNS_MAX_CONCURRENT/);
+  });
 });

@@ -67,7 +67,8 @@ const envSchema = z.object({
     try {
       assertNameservers(servers);
     } catch (error) {
-      context.addIssue({ code: 'custom', message: `${(error as Error).message} (expected ip or ip:port, e.g. 10.0.0.2,[fd00::53]:53)` });
+      const hint = 'expected ip or ip:port, e.g. 10.0.0.2,[fd00::53]:53';
+      context.addIssue({ code: 'custom', message: `${(error as Error).message} (${hint})` });
     }
   }),
   OUTBOUND_DNS_TIMEOUT_MS: int(3_000, 100),

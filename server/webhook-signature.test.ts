@@ -5,6 +5,7 @@ const secret = 'whsec_test-secret';
 const body = JSON.stringify({ id: 'evt_1', type: 'bastion.test' });
 const now = 1_800_000_000;
 const header = signWebhook(secret, now, body);
+const forwarded = header.replace(/^t=\d+/, `t=${now + 600}`);
 
 describe('verifyWebhookSignature', () => {
   it('accepts an unaltered body signed with the secret within the tolerance', () => {
@@ -16,7 +17,7 @@ describe('verifyWebhookSignature', () => {
     ['another secret', { secret: 'whsec_other' }],
     ['a replay after the tolerance', { nowSeconds: now + 301 }],
     ['a timestamp from the future', { nowSeconds: now - 301 }],
-    ['a timestamp moved forward by the sender of a replay', { header: header.replace(`t=${now}`, `t=${now + 600}`), nowSeconds: now + 600 }],
+    ['a replay with its timestamp moved forward', { header: forwarded, nowSeconds: now + 600 }],
     ['a malformed header', { header: `v1=${header.split('v1=')[1]}` }],
     ['a truncated MAC', { header: header.slice(0, -2) }],
   ])('refuses %s', (_, change) => {

@@ -22,7 +22,11 @@ let receiverPort = 0;
 
 beforeAll(async () => {
   sql = testSql(databaseUrl);
-  dns = await startFakeDns({ 'public.test': ['93.184.216.34'], 'receiver.test': ['127.0.0.1'], 'internal.test': ['10.0.0.1'] });
+  dns = await startFakeDns({
+    'public.test': ['93.184.216.34'],
+    'receiver.test': ['127.0.0.1'],
+    'internal.test': ['10.0.0.1'],
+  });
   receiver = await startWebhookReceiver({
     '/to-same-origin': () => '/hook',
     '/to-other-origin': (port) => `http://receiver.test:${port}/hook`,
@@ -71,7 +75,8 @@ describe('webhook registration and DNS', () => {
 
   it('throttles registrations per user before resolving: attempt 31 answers 429 and asks no nameserver', async () => {
     const client = await signedInUser();
-    const refused = await Promise.all(Array.from({ length: 30 }, (_, i) => register(client, `http://10.0.0.${i + 1}/`)));
+    const urls = Array.from({ length: 30 }, (_, i) => `http://10.0.0.${i + 1}/`);
+    const refused = await Promise.all(urls.map((url) => register(client, url)));
     expect(refused.map((reply) => reply.status)).toEqual(Array(30).fill(422));
     const throttled = await register(client, 'https://stall.throttled.test/hook');
     expect(throttled.status).toBe(429);
@@ -79,7 +84,7 @@ describe('webhook registration and DNS', () => {
     expect(asked('stall.throttled.test')).toBe(false);
   });
 
-  it(`keeps at most ${MAX_LOOKUPS} lookups in flight: the rest answer 429 at once and reach no nameserver`, async () => {
+  it(`keeps at most ${MAX_LOOKUPS} lookups in flight: the rest answer 429 and reach no nameserver`, async () => {
     const [alice, bob] = await Promise.all([signedInUser(), signedInUser()]);
     const names = Array.from({ length: 2 * MAX_LOOKUPS }, (_, i) => `stall.cap-${i}.test`);
     const replies = await Promise.all(names.map((name, i) => register(i % 2 === 0 ? alice : bob, `https://${name}/`)));
@@ -106,11 +111,14 @@ describe('webhook test deliveries', () => {
   it('signs a timestamp and a unique event id, and keeps the signature on a same-origin redirect', async () => {
     const client = await signedInUser();
     const { data: hook } = await register(client, `http://127.0.0.1:${receiverPort}/to-same-origin`);
-    for (let i = 0; i < 2; i++) expect((await client.mutation('webhooks.sendTest', { id: hook?.id })).data).toEqual({ ok: true, status: 204 });
+    for (let i = 0; i < 2; i++) {
+      expect((await client.mutation('webhooks.sendTest', { id: hook?.id })).data).toEqual({ ok: true, status: 204 });
+    }
     const [first, second] = receiver.deliveries.slice(-2);
     for (const delivery of [first, second]) {
       expect(`${delivery?.host}${delivery?.path}`).toBe(`127.0.0.1:${receiverPort}/hook`);
-      expect(verifyWebhookSignature({ secret: hook?.secret ?? '', header: delivery?.signature ?? '', body: delivery?.body ?? '' })).toBe(true);
+      const signed = { secret: hook?.secret ?? '', header: delivery?.signature ?? '', body: delivery?.body ?? '' };
+      expect(verifyWebhookSignature(signed)).toBe(true);
     }
     const ids = [first, second].map((delivery) => (JSON.parse(delivery?.body ?? '{}') as { id?: string }).id);
     expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);

@@ -37,8 +37,8 @@ const NAME_REFUSAL = 'The host name does not resolve to a public address.';
  * same answer. IP literals keep their precise reason: they reveal nothing.
  */
 function publicRefusal(error: SsrfBlockedError): { reason: string; message: string } {
-  const aboutName = (error.reason === 'dns-failure' || error.reason === 'blocked-address') && isIP(error.host ?? '') === 0;
-  if (aboutName) return { reason: 'unresolvable', message: NAME_REFUSAL };
+  const aboutAddress = error.reason === 'dns-failure' || error.reason === 'blocked-address';
+  if (aboutAddress && isIP(error.host ?? '') === 0) return { reason: 'unresolvable', message: NAME_REFUSAL };
   return { reason: error.reason, message: error.message };
 }
 
@@ -100,7 +100,11 @@ export async function sendTestEvent(db: Database, actor: Actor, id: string): Pro
     const response = await safeFetch(hook.url, {
       ...fetchOptions(),
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(hook.secret, timestamp, body), 'user-agent': 'Bastion-Webhooks/1.0' },
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signWebhook(hook.secret, timestamp, body),
+        'user-agent': 'Bastion-Webhooks/1.0',
+      },
       originBoundHeaders: [SIGNATURE_HEADER],
       body,
       timeoutMs: 5000,

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 export type Delivery = { host: string; path: string; body: string; signature: string | undefined };
 export type WebhookReceiver = { port: number; deliveries: Delivery[]; close(): Promise<void> };
 
-export async function startWebhookReceiver(redirects: Record<string, (port: number) => string> = {}): Promise<WebhookReceiver> {
+type Redirects = Record<string, (port: number) => string>;
+
+export async function startWebhookReceiver(redirects: Redirects = {}): Promise<WebhookReceiver> {
   const deliveries: Delivery[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -15,7 +17,8 @@ export async function startWebhookReceiver(redirects: Record<string, (port: numb
       const path = req.url ?? '/';
       const redirect = redirects[path];
       if (redirect) return res.writeHead(307, { location: redirect(port) }).end();
-      deliveries.push({ host: req.headers.host ?? '', path, body, signature: req.headers['bastion-signature'] as string | undefined });
+      const signature = req.headers['bastion-signature'] as string | undefined;
+      deliveries.push({ host: req.headers.host ?? '', path, body, signature });
       res.writeHead(204).end();
     });
   });

@@ -11,12 +11,16 @@ beforeAll(async () => {
 afterAll(() => dns.close());
 
 const queriesFor = (name: string) => dns.queries.filter((query) => query === name).length;
-const settled = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: { code?: string }) => error.code ?? error);
+const settled = (promise: Promise<unknown>) =>
+  promise.then(() => 'resolved', (error: { code?: string }) => error.code ?? error);
 
 describe('createDnsResolver', () => {
   it('asks the nameservers it is given for A and AAAA, and reads no /etc/hosts', async () => {
     const resolve = createDnsResolver({ servers: [dns.server] });
-    expect(await resolve('public.test')).toEqual([{ address: '93.184.216.34', family: 4 }, { address: '2606:4700::1', family: 6 }]);
+    expect(await resolve('public.test')).toEqual([
+      { address: '93.184.216.34', family: 4 },
+      { address: '2606:4700::1', family: 6 },
+    ]);
     expect(await resolve('only-v4.test')).toEqual([{ address: '10.0.0.1', family: 4 }]);
     expect(await settled(resolve('localhost'))).toBe('ENOTFOUND');
     expect(queriesFor('localhost')).toBe(2);
@@ -32,7 +36,8 @@ describe('createDnsResolver', () => {
     const resolve = createDnsResolver({ servers: [dns.server], timeoutMs: 60_000, maxConcurrent: 12 });
     const controller = new AbortController();
     let ended = 0;
-    const stalled = Array.from({ length: 12 }, (_, i) => resolve(`stall.pool-${i}.test`, controller.signal).catch(() => ended++));
+    const stalled = Array.from({ length: 12 }, (_, i) =>
+      resolve(`stall.pool-${i}.test`, controller.signal).catch(() => ended++));
     await lookup('localhost');
     expect(ended).toBe(0);
     controller.abort();

@@ -353,7 +353,8 @@ describe('safeFetch against local servers', () => {
   });
 
   it('drops origin-bound headers (a delivery signature) when a redirect changes origin, and only then', async () => {
-    const options = { ...local(), method: 'POST', body: 'x', headers: { 'x-signature': 't=1,v1=ab' }, originBoundHeaders: ['x-signature'] };
+    const signed = { headers: { 'x-signature': 't=1,v1=ab' }, originBoundHeaders: ['x-signature'] };
+    const options = { ...local(), method: 'POST', body: 'x', ...signed };
     const same = await safeFetch(`http://127.0.0.1:${port}/to-echo-307`, options);
     expect(JSON.parse(text(same.body))).toMatchObject({ signature: 't=1,v1=ab' });
     const cross = await safeFetch(`http://127.0.0.1:${port}/to-good-echo`, options);

@@ -167,7 +167,8 @@ export async function validateOutboundUrl(input: string | URL, options: Outbound
   const allowed = options.allowHosts?.map((name) => name.toLowerCase().replace(/\.$/, ''));
   if (allowed && !allowed.includes(host.replace(/\.$/, ''))) throw new SsrfBlockedError('not-allowlisted');
   const addresses = await resolveHost(host, options);
-  if (!addresses.every(({ address }) => isPermittedTarget(address, url, options))) throw new SsrfBlockedError('blocked-address', { host });
+  const permitted = addresses.every(({ address }) => isPermittedTarget(address, url, options));
+  if (!permitted) throw new SsrfBlockedError('blocked-address', { host });
   return { url, addresses };
 }
 
@@ -267,7 +268,8 @@ async function followHops(input: string | URL, options: HopOptions, agent: Agent
     if (redirects >= maxRedirects) throw new SsrfBlockedError('too-many-redirects');
     if (!URL.canParse(location, url)) throw new SsrfBlockedError('bad-url');
     const next = new URL(location, url);
-    if (next.origin !== url.origin) [...CREDENTIAL_HEADERS, ...(options.originBoundHeaders ?? [])].forEach((name) => headers.delete(name));
+    const originBound = [...CREDENTIAL_HEADERS, ...(options.originBoundHeaders ?? [])];
+    if (next.origin !== url.origin) originBound.forEach((name) => headers.delete(name));
     if ((response.statusCode === 303 && method !== 'HEAD') || ([301, 302].includes(response.statusCode) && method === 'POST')) {
       method = 'GET';
       body = undefined;
