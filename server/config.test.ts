@@ -129,4 +129,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...production, ENCRYPTION_KEYS_PREVIOUS: previous }).encryptionKeys.previous).toHaveLength(1);
     expect(problemsOf({ ...production, ENCRYPTION_KEYS_PREVIOUS: `${previous},nope` }).join()).toMatch(/ENCRYPTION_KEYS_PREVIOUS/);
   });
+
+  it('reads outbound DNS settings, and refuses a nameserver that is not an address', () => {
+    expect(loadConfig({}).outboundDns).toEqual({ servers: undefined, timeoutMs: 3_000, maxConcurrent: 8 });
+    const custom = loadConfig({ OUTBOUND_DNS_SERVERS: '10.0.0.2, [fd00::53]:53', OUTBOUND_DNS_TIMEOUT_MS: '500' });
+    expect(custom.outboundDns).toMatchObject({ servers: ['10.0.0.2', '[fd00::53]:53'], timeoutMs: 500 });
+    expect(problemsOf({ OUTBOUND_DNS_SERVERS: 'dns.example' })[0]).toMatch(/^OUTBOUND_DNS_SERVERS: .*expected ip or ip:port/);
+    expect(problemsOf({ OUTBOUND_DNS_MAX_CONCURRENT: '0' })[0]).toMatch(/^OUTBOUND_DNS_MAX_CONCURRENT/);
+  });
 });

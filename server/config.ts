@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseTrustedProxies } from './security/client-ip';
 import { parseEncryptionKey } from './security/encryption';
+import { assertNameservers } from './security/outbound-dns';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
 // Development data is encrypted too (so the code path is the one production runs), with a key
@@ -79,6 +80,16 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOUND_ALLOWED_HOSTS: csv,
+  OUTBOUND_DNS_SERVERS: csv.superRefine((servers, context) => {
+    try {
+      assertNameservers(servers);
+    } catch (error) {
+      const hint = 'expected ip or ip:port, e.g. 10.0.0.2,[fd00::53]:53';
+      context.addIssue({ code: 'custom', message: `${(error as Error).message} (${hint})` });
+    }
+  }),
+  OUTBOUND_DNS_TIMEOUT_MS: int(3_000, 100),
+  OUTBOUND_DNS_MAX_CONCURRENT: int(8, 1),
   SSRF_TEST_ALLOW_LOOPBACK_PORT: int(0, 0),
 });
 
@@ -173,6 +184,11 @@ export function loadConfig(source: Record<string, string | undefined>) {
     logLevel: env.LOG_LEVEL,
     /** Empty: any public host. Otherwise webhooks may only call these host names. */
     outboundAllowedHosts: env.OUTBOUND_ALLOWED_HOSTS,
+    outboundDns: {
+      servers: env.OUTBOUND_DNS_SERVERS.length > 0 ? env.OUTBOUND_DNS_SERVERS : undefined,
+      timeoutMs: env.OUTBOUND_DNS_TIMEOUT_MS,
+      maxConcurrent: env.OUTBOUND_DNS_MAX_CONCURRENT,
+    },
     ssrfTestAllowLoopbackPort: env.SSRF_TEST_ALLOW_LOOPBACK_PORT || undefined,
   });
 }

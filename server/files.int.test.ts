@@ -2,41 +2,31 @@
 // ids (404, not 403), oversized bodies — and after every refusal nothing on disk or in the DB.
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
 import { TestClient } from '@/test/client';
-import { latestMail, testSql, tokenFrom, type TestSql, uniqueEmail } from '@/test/db';
+import { testSql, type TestSql } from '@/test/db';
+import { signedInUser as signUpAndSignIn } from '@/test/users';
+import { startWebhookReceiver, type WebhookReceiver } from '@/test/webhook-receiver';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
-const PASSWORD = 'correct horse battery staple';
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
 let app: RunningApp;
 let sql: TestSql;
 let uploadDir: string;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let receiverPort = 0;
-const received: { body: string; signature: string | undefined }[] = [];
 
 beforeAll(async () => {
   sql = testSql(databaseUrl);
   uploadDir = mkdtempSync(join(tmpdir(), 'bastion-uploads-'));
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      received.push({ body, signature: req.headers['bastion-signature'] as string | undefined });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  receiverPort = typeof address === 'object' && address ? address.port : 0;
+  receiver = await startWebhookReceiver();
+  receiverPort = receiver.port;
   // NODE_ENV=test: the SSRF test switch is refused in production, so this app runs as "test".
   app = await startApp({
     NODE_ENV: 'test',
@@ -52,18 +42,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await sql?.end();
-  await new Promise<void>((resolve) => receiver?.close(() => resolve()));
+  await receiver?.close();
   if (uploadDir) rmSync(uploadDir, { recursive: true, force: true });
 });
 
-async function signedInUser(origin = app.origin): Promise<TestClient> {
-  const email = uniqueEmail('files');
-  const client = await new TestClient(origin).start('/signup');
-  await client.mutation('auth.signup', { email, password: PASSWORD });
-  await client.mutation('auth.activate', { token: tokenFrom((await latestMail(sql, email, 'activation'))?.text) });
-  expect((await client.mutation('auth.login', { email, password: PASSWORD })).status).toBe(200);
-  return client;
-}
+const signedInUser = (origin = app.origin): Promise<TestClient> => signUpAndSignIn(sql, origin, 'files');
 
 async function upload(client: TestClient, bytes: Buffer, name: string, type: string, origin = app.origin) {
   const form = new FormData();
@@ -242,7 +225,7 @@ describe('webhooks', () => {
     expect(registered.status, registered.text).toBe(200);
     const sent = await client.mutation<{ ok: boolean; status: number }>('webhooks.sendTest', { id: registered.data?.id });
     expect(sent.data).toEqual({ ok: true, status: 204 });
-    const delivery = received.at(-1);
+    const delivery = receiver.deliveries.at(-1);
     const [, timestamp, mac] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivery?.signature ?? '') ?? [];
     expect(mac).toBe(createHmac('sha256', registered.data?.secret ?? '').update(`${timestamp}.${delivery?.body}`).digest('hex'));
     expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({ type: expect.any(String) });

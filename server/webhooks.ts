@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { users, webhooks } from '@/db/schema';
@@ -6,21 +6,26 @@ import type { Database } from '@/db/client';
 import { auditSink, getAuditLog } from './audit';
 import { getConfig } from './config';
 import { NotFoundError, UnprocessableError } from './security/errors';
+import { createDnsResolver, type Resolver } from './security/outbound-dns';
 import { safeFetch, SsrfBlockedError, validateOutboundUrl } from './security/ssrf';
 import { sharedThrottle } from './throttles';
+import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 
 type Actor = { userId: string; ip: string; userAgent: string; method?: string; path?: string };
 
 const MAX_WEBHOOKS = 20;
 
-function fetchOptions() {
-  const { ssrfTestAllowLoopbackPort, outboundAllowedHosts } = getConfig();
-  return { allowLoopbackPort: ssrfTestAllowLoopbackPort, allowHosts: outboundAllowedHosts.length > 0 ? outboundAllowedHosts : undefined };
-}
+let outboundResolver: Resolver | undefined;
 
-/** Signature header receivers verify: HMAC-SHA256 over "<timestamp>.<body>" with the webhook's secret. */
-export function signWebhook(secret: string, timestamp: number, body: string): string {
-  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+function fetchOptions() {
+  const { ssrfTestAllowLoopbackPort, outboundAllowedHosts, outboundDns } = getConfig();
+  // One resolver per process: its cap on lookups in flight is only a cap if everyone shares it.
+  outboundResolver ??= createDnsResolver(outboundDns);
+  return {
+    resolver: outboundResolver,
+    allowLoopbackPort: ssrfTestAllowLoopbackPort,
+    allowHosts: outboundAllowedHosts.length > 0 ? outboundAllowedHosts : undefined,
+  };
 }
 
 const NAME_REFUSAL = 'The host name does not resolve to a public address.';
@@ -28,21 +33,26 @@ const NAME_REFUSAL = 'The host name does not resolve to a public address.';
 /**
  * For a host *name*, "does not resolve" and "resolves to a private address" get the same answer,
  * so the webhook form cannot be used to map which internal names exist. (The precise reason is
- * kept in the audit log.) IP literals keep their precise reason: they reveal nothing.
+ * kept in the audit log.) The host is the failing hop's: a redirect to an internal name gets the
+ * same answer. IP literals keep their precise reason: they reveal nothing.
  */
-function publicRefusal(error: SsrfBlockedError, url: string): { reason: string; message: string } {
-  const host = URL.canParse(url) ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1') : '';
-  if ((error.reason === 'dns-failure' || error.reason === 'blocked-address') && isIP(host) === 0) return { reason: 'unresolvable', message: NAME_REFUSAL };
+function publicRefusal(error: SsrfBlockedError): { reason: string; message: string } {
+  const aboutAddress = error.reason === 'dns-failure' || error.reason === 'blocked-address';
+  if (aboutAddress && isIP(error.host ?? '') === 0) return { reason: 'unresolvable', message: NAME_REFUSAL };
   return { reason: error.reason, message: error.message };
 }
 
+/** Registrations per user and 10 minutes, counted before any DNS work: the cap of 20 plus room for typos. */
+const registerThrottle = () => sharedThrottle({ namespace: 'webhook-register', maxAttempts: 30, windowSeconds: 600 });
+
 export async function registerWebhook(db: Database, actor: Actor, url: string) {
+  await registerThrottle().reserveOrThrow(actor.userId);
   try {
     await validateOutboundUrl(url, fetchOptions());
   } catch (error) {
     if (!(error instanceof SsrfBlockedError)) throw error;
     await getAuditLog().record({ event: 'webhook_blocked', userId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, details: { reason: error.reason, stage: 'register' } });
-    throw new UnprocessableError(publicRefusal(error, url).message);
+    throw new UnprocessableError(publicRefusal(error).message);
   }
   return db.transaction(async (tx) => {
     // Registrations of one user queue on their user row, so parallel requests cannot pass the cap together.
@@ -90,7 +100,12 @@ export async function sendTestEvent(db: Database, actor: Actor, id: string): Pro
     const response = await safeFetch(hook.url, {
       ...fetchOptions(),
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'bastion-signature': signWebhook(hook.secret, timestamp, body), 'user-agent': 'Bastion-Webhooks/1.0' },
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signWebhook(hook.secret, timestamp, body),
+        'user-agent': 'Bastion-Webhooks/1.0',
+      },
+      originBoundHeaders: [SIGNATURE_HEADER],
       body,
       timeoutMs: 5000,
       maxResponseBytes: 64 * 1024,
@@ -98,7 +113,7 @@ export async function sendTestEvent(db: Database, actor: Actor, id: string): Pro
     outcome = { ok: true, status: response.status };
   } catch (error) {
     if (!(error instanceof SsrfBlockedError)) throw error;
-    outcome = { ok: false, ...publicRefusal(error, hook.url) };
+    outcome = { ok: false, ...publicRefusal(error) };
     precise = error.reason;
   }
   const lastStatus = outcome.ok ? `HTTP ${outcome.status}` : `refused: ${outcome.reason}`;

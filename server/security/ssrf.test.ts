@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import type { LookupAddress } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DnsBusyError } from './outbound-dns';
 import { isBlockedAddress, safeFetch, SsrfBlockedError, validateOutboundUrl, type Resolver, type SsrfBlockReason } from './ssrf';
 
 const FAST = { timeoutMs: 3_000 };
@@ -55,7 +56,12 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/echo': (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => res.end(JSON.stringify({ method: req.method, body: Buffer.concat(chunks).toString(), auth: req.headers.authorization ?? null })));
+    req.on('end', () => res.end(JSON.stringify({
+      method: req.method,
+      body: Buffer.concat(chunks).toString(),
+      auth: req.headers.authorization ?? null,
+      signature: req.headers['x-signature'] ?? null,
+    })));
   },
   '/to-ok': (_req, res) => res.writeHead(302, { location: '/ok' }).end(),
   '/to-echo-307': (_req, res) => res.writeHead(307, { location: '/echo' }).end(),
@@ -64,6 +70,7 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/to-other-port': (_req, res) => res.writeHead(302, { location: `http://127.0.0.1:${otherPort}/` }).end(),
   '/to-metadata': (_req, res) => res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end(),
   '/to-file': (_req, res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end(),
+  '/to-internal-name': (_req, res) => res.writeHead(302, { location: 'http://internal.test/' }).end(),
   '/loop': (_req, res) => res.writeHead(302, { location: '/loop' }).end(),
   // Declares a large body but sends a few bytes and stalls: only the Content-Length check can refuse it in time.
   '/big-declared': (_req, res) => res.writeHead(200, { 'content-length': String(64 * 1024) }).write('a few bytes'),
@@ -215,6 +222,22 @@ describe('hostile URLs are refused before any connection', () => {
     expect(await reasonOf(validateOutboundUrl('http://127.0.0.1/', options))).toBe('blocked-address');
   });
 
+  it('refuses localhost and .invalid names without asking a nameserver', async () => {
+    calls.length = 0;
+    for (const url of ['http://localhost/', 'http://LOCALHOST./', 'http://api.localhost/', 'http://x.invalid/']) {
+      expect(await reasonOf(validateOutboundUrl(url, { resolver: testResolver })), url).not.toBe('resolved');
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('passes a busy resolver\'s 429 through instead of calling the name unresolvable', async () => {
+    const busy: Resolver = async () => {
+      throw new DnsBusyError(3);
+    };
+    await expect(validateOutboundUrl('http://example.com/', { resolver: busy })).rejects.toBeInstanceOf(DnsBusyError);
+    await expect(safeFetch('http://example.com/', { resolver: busy })).rejects.toBeInstanceOf(DnsBusyError);
+  });
+
   it('has messages that are safe to show and never echo the resolved address', async () => {
     const error = await safeFetch('http://evil.test/', { resolver: testResolver }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SsrfBlockedError);
@@ -327,5 +350,21 @@ describe('safeFetch against local servers', () => {
     const cross = await safeFetch(`http://127.0.0.1:${port}/to-good-echo`, options);
     expect(cross.url).toBe(`http://good.test:${port}/echo`);
     expect(JSON.parse(text(cross.body))).toMatchObject({ method: 'POST', body: 'x', auth: null });
+  });
+
+  it('drops origin-bound headers (a delivery signature) when a redirect changes origin, and only then', async () => {
+    const signed = { headers: { 'x-signature': 't=1,v1=ab' }, originBoundHeaders: ['x-signature'] };
+    const options = { ...local(), method: 'POST', body: 'x', ...signed };
+    const same = await safeFetch(`http://127.0.0.1:${port}/to-echo-307`, options);
+    expect(JSON.parse(text(same.body))).toMatchObject({ signature: 't=1,v1=ab' });
+    const cross = await safeFetch(`http://127.0.0.1:${port}/to-good-echo`, options);
+    expect(cross.url).toBe(`http://good.test:${port}/echo`);
+    expect(JSON.parse(text(cross.body))).toMatchObject({ body: 'x', signature: null });
+  });
+
+  it('names the hop that failed, not the URL first given, when a redirect leads to a bad name', async () => {
+    const error = await safeFetch(`http://127.0.0.1:${port}/to-internal-name`, local()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SsrfBlockedError);
+    expect(error).toMatchObject({ reason: 'dns-failure', host: 'internal.test' });
   });
 });

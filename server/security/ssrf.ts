@@ -1,12 +1,15 @@
 // Server-side request forgery: a user-supplied URL that reaches our own network (metadata service,
 // localhost, private ranges) directly, through DNS, DNS rebinding or a redirect. safeFetch checks
-// every resolved address of every hop and connects only to those. Copy with ./errors.ts; needs undici, ipaddr.js.
-import { lookup } from 'node:dns/promises';
+// every resolved address of every hop and connects only to those. Copy with ./errors.ts and
+// ./outbound-dns.ts; needs undici, ipaddr.js.
 import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, request } from 'undici';
-import { UnprocessableError } from './errors';
+import { SecurityError, UnprocessableError } from './errors';
+import { createDnsResolver, type Resolver } from './outbound-dns';
+
+export type { Resolver };
 
 export type SsrfBlockReason =
   | 'bad-url' | 'scheme' | 'credentials' | 'not-allowlisted' | 'dns-failure' | 'blocked-address'
@@ -25,14 +28,18 @@ const MESSAGES: Record<SsrfBlockReason, string> = {
   'connection-failed': 'The URL could not be fetched.',
 };
 
-/** Refusal with a reason code; the message never echoes resolved addresses (no internal-DNS oracle). */
+/**
+ * Refusal with a reason code; the message never echoes resolved addresses (no internal-DNS oracle).
+ * `host` is the host of the hop that failed, which after a redirect is not the URL first given.
+ */
 export class SsrfBlockedError extends UnprocessableError {
-  constructor(readonly reason: SsrfBlockReason, options?: ErrorOptions) {
+  readonly host: string | undefined;
+
+  constructor(readonly reason: SsrfBlockReason, options?: ErrorOptions & { host?: string }) {
     super(MESSAGES[reason], options);
+    this.host = options?.host;
   }
 }
-
-export type Resolver = (hostname: string) => Promise<readonly LookupAddress[]>;
 
 export interface ValidatedUrl {
   url: URL;
@@ -41,7 +48,7 @@ export interface ValidatedUrl {
 }
 
 export interface OutboundUrlOptions {
-  /** Replaces DNS (tests, or a resolver you trust more). Defaults to the OS resolver. */
+  /** Replaces DNS (tests, or a resolver you trust more). Defaults to c-ares on the system's nameservers. */
   resolver?: Resolver;
   /** When set, only these host names (or IP literals) may be fetched at all. */
   allowHosts?: readonly string[];
@@ -60,6 +67,8 @@ export interface SafeFetchOptions extends OutboundUrlOptions {
   maxResponseBytes?: number;
   /** Default 3. */
   maxRedirects?: number;
+  /** Dropped, like credentials, when a redirect leaves the origin (e.g. a signature meant for one receiver). */
+  originBoundHeaders?: readonly string[];
 }
 
 export interface SafeFetchResponse {
@@ -99,7 +108,7 @@ export function assertPublicAddress(ip: string): void {
   if (isBlockedAddress(ip)) throw new SsrfBlockedError('blocked-address');
 }
 
-const defaultResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
+const defaultResolver = createDnsResolver();
 
 const bareHost = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 const effectivePort = (url: URL) => Number(url.port || (url.protocol === 'https:' ? 443 : 80));
@@ -120,16 +129,26 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+const isUnder = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
+
+/** Names that never reach a nameserver: `localhost` is loopback and `.invalid` never exists (RFC 6761). */
+function refuseSpecialName(host: string): void {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (isUnder(name, 'localhost')) throw new SsrfBlockedError('blocked-address', { host });
+  if (isUnder(name, 'invalid')) throw new SsrfBlockedError('dns-failure', { host });
+}
+
 async function resolveHost(host: string, options: OutboundUrlOptions): Promise<readonly LookupAddress[]> {
   const family = isIP(host);
   if (family !== 0) return [{ address: host, family }];
+  refuseSpecialName(host);
   try {
-    const addresses = await abortable((options.resolver ?? defaultResolver)(host), options.signal);
-    if (addresses.length === 0) throw new SsrfBlockedError('dns-failure');
+    const addresses = await abortable((options.resolver ?? defaultResolver)(host, options.signal), options.signal);
+    if (addresses.length === 0) throw new SsrfBlockedError('dns-failure', { host });
     return addresses;
   } catch (error) {
-    if (options.signal?.aborted || error instanceof SsrfBlockedError) throw error;
-    throw new SsrfBlockedError('dns-failure', { cause: error });
+    if (options.signal?.aborted || error instanceof SecurityError) throw error;
+    throw new SsrfBlockedError('dns-failure', { cause: error, host });
   }
 }
 
@@ -148,7 +167,8 @@ export async function validateOutboundUrl(input: string | URL, options: Outbound
   const allowed = options.allowHosts?.map((name) => name.toLowerCase().replace(/\.$/, ''));
   if (allowed && !allowed.includes(host.replace(/\.$/, ''))) throw new SsrfBlockedError('not-allowlisted');
   const addresses = await resolveHost(host, options);
-  if (!addresses.every(({ address }) => isPermittedTarget(address, url, options))) throw new SsrfBlockedError('blocked-address');
+  const permitted = addresses.every(({ address }) => isPermittedTarget(address, url, options));
+  if (!permitted) throw new SsrfBlockedError('blocked-address', { host });
   return { url, addresses };
 }
 
@@ -219,7 +239,7 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
   try {
     return await followHops(input, { ...options, signal }, agent, pins);
   } catch (error) {
-    if (error instanceof SsrfBlockedError) throw error;
+    if (error instanceof SecurityError) throw error;
     if (timeout.aborted) throw new SsrfBlockedError('timeout', { cause: error });
     if (options.signal?.aborted) throw options.signal.reason;
     throw new SsrfBlockedError('connection-failed', { cause: error });
@@ -248,7 +268,8 @@ async function followHops(input: string | URL, options: HopOptions, agent: Agent
     if (redirects >= maxRedirects) throw new SsrfBlockedError('too-many-redirects');
     if (!URL.canParse(location, url)) throw new SsrfBlockedError('bad-url');
     const next = new URL(location, url);
-    if (next.origin !== url.origin) CREDENTIAL_HEADERS.forEach((name) => headers.delete(name));
+    const originBound = [...CREDENTIAL_HEADERS, ...(options.originBoundHeaders ?? [])];
+    if (next.origin !== url.origin) originBound.forEach((name) => headers.delete(name));
     if ((response.statusCode === 303 && method !== 'HEAD') || ([301, 302].includes(response.statusCode) && method === 'POST')) {
       method = 'GET';
       body = undefined;
