@@ -229,6 +229,11 @@ describe('webhooks', () => {
     const [, timestamp, mac] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivery?.signature ?? '') ?? [];
     expect(mac).toBe(createHmac('sha256', registered.data?.secret ?? '').update(`${timestamp}.${delivery?.body}`).digest('hex'));
     expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({ type: expect.any(String) });
+    // At rest the secret is sealed: the row alone cannot sign a delivery.
+    const [row] = await sql<{ secret: string }[]>`select secret from webhooks where id = ${registered.data?.id ?? ''}`;
+    expect(registered.data?.secret).toMatch(/^whsec_/);
+    expect(row?.secret).toMatch(/^v1\.[0-9a-f]{8}\./);
+    expect(row?.secret).not.toContain(registered.data?.secret ?? 'missing');
     const stranger = await signedInUser();
     expect((await stranger.mutation('webhooks.sendTest', { id: registered.data?.id })).status).toBe(404);
     expect((await stranger.query<unknown[]>('webhooks.list')).data).toEqual([]);

@@ -5,6 +5,7 @@ import { users, webhooks } from '@/db/schema';
 import type { Database } from '@/db/client';
 import { auditSink, getAuditLog } from './audit';
 import { getConfig } from './config';
+import { getSecretBox } from './encryption';
 import { NotFoundError, UnprocessableError } from './security/errors';
 import { createDnsResolver, type Resolver } from './security/outbound-dns';
 import { safeFetch, SsrfBlockedError, validateOutboundUrl } from './security/ssrf';
@@ -59,15 +60,26 @@ export async function registerWebhook(db: Database, actor: Actor, url: string) {
     await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.userId)).for('update');
     const [{ count } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(webhooks).where(eq(webhooks.ownerId, actor.userId));
     if (count >= MAX_WEBHOOKS) throw new UnprocessableError(`You can register at most ${MAX_WEBHOOKS} webhooks.`);
+    const id = randomUUID();
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const [row] = await tx
       .insert(webhooks)
-      .values({ ownerId: actor.userId, url, secret: `whsec_${randomBytes(24).toString('base64url')}` })
-      .returning({ id: webhooks.id, url: webhooks.url, secret: webhooks.secret });
+      .values({ id, ownerId: actor.userId, url, secret: sealSecret(id, secret) })
+      .returning({ id: webhooks.id, url: webhooks.url });
     const entry = { event: 'webhook_registered' as const, userId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, details: { webhookId: row?.id } };
     await getAuditLog().record(entry, auditSink(tx));
-    return row;
+    return row && { ...row, secret };
   });
 }
+
+/**
+ * Signing secrets are stored sealed (AES-256-GCM, bound to the webhook's id): the server must
+ * read them to sign each delivery, so they cannot be hashed, but a copy of the database must not
+ * let anyone forge deliveries.
+ */
+const secretContext = (id: string) => `webhooks:${id}:secret`;
+const sealSecret = (id: string, secret: string) => getSecretBox().encrypt(secret, secretContext(id));
+const openSecret = (id: string, sealed: string) => getSecretBox().decrypt(sealed, secretContext(id));
 
 /** Test sends per user and minute: enough to debug a receiver, too few to scan ports with. */
 const sendThrottle = () => sharedThrottle({ namespace: 'webhook-test', maxAttempts: 10, windowSeconds: 60 });
@@ -102,7 +114,7 @@ export async function sendTestEvent(db: Database, actor: Actor, id: string): Pro
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signWebhook(hook.secret, timestamp, body),
+        [SIGNATURE_HEADER]: signWebhook(openSecret(hook.id, hook.secret), timestamp, body),
         'user-agent': 'Bastion-Webhooks/1.0',
       },
       originBoundHeaders: [SIGNATURE_HEADER],
