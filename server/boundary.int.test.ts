@@ -238,7 +238,7 @@ describe('client IP and the per-IP API limit', () => {
 
   it('counts cross-site refusals against the budget, so a flood of them writes a bounded number of audit rows', async () => {
     const ip = '192.0.2.77';
-    const post = () => fetch(`${strict.origin}/login`, { method: 'POST', headers: { 'origin': 'https://evil.example', 'x-forwarded-for': ip }, body: 'x' });
+    const post = () => fetch(`${strict.origin}/login`, { method: 'POST', headers: { 'origin': 'https://evil.example', 'x-forwarded-for': ip } });
     const statuses = [];
     for (let i = 0; i < 12; i += 1) statuses.push((await post()).status);
     expect(statuses.slice(0, 5)).toEqual([403, 403, 403, 403, 403]);
