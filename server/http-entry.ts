@@ -40,7 +40,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, refused: Refusal, con
 }
 
 /** What the entry answers itself, or null to hand the request on (its chunked body, if any, held until whole). */
-async function screen(req: IncomingMessage, config: Config, dev: boolean): Promise<Refusal | { redirect: string } | null> {
+async function screen(req: IncomingMessage, res: ServerResponse, config: Config, dev: boolean): Promise<Refusal | { redirect: string } | null> {
   const badLine = checkRequestLine(req);
   if (badLine) return badLine;
   const url = req.url ?? '/';
@@ -49,6 +49,8 @@ async function screen(req: IncomingMessage, config: Config, dev: boolean): Promi
   const limit = bodyLimitFor(req.method ?? '', url.split('?', 1)[0] ?? '/', config);
   const declared = declaredBodyRefusal(req.headers['content-length'], limit);
   if (declared) return declared;
+  // A client that waits for `100 Continue` is told to send its body only once the request passed.
+  if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
   if (hasChunkedBody(req) && !(await holdChunkedBody(req, limit))) return bodyTooLarge(limit);
   return null;
 }
@@ -67,8 +69,9 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
     hostname: config.host,
     port: config.port,
     // Next attaches its own `upgrade` listener to the server it is given (else the first request's)
-    // and leaves the sockets it does not serve open. It gets one that never listens: the entry decides.
-    httpServer: createServer(),
+    // and leaves the sockets it does not serve open. In production it gets one that never listens,
+    // so the entry alone decides; in development it serves its hot-reload socket there.
+    httpServer: options.dev ? undefined : createServer(),
   });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -81,24 +84,26 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
       // How often Node looks for connections past those timeouts (default 30 s, too coarse).
       connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
     },
-    (req, res) => {
-      recordPeerAddress(req);
-      screen(req, config, options.dev)
-        .then((answer) => {
-          if (answer === null) return void handle(req, res);
-          if ('redirect' in answer) return void res.writeHead(307, { Location: answer.redirect }).end();
-          refuse(req, res, answer, config);
-        })
-        .catch((error: unknown) => {
-          getLogger().error({ err: error }, 'request screening failed');
-          res.destroy();
-        });
-    },
   );
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    recordPeerAddress(req);
+    screen(req, res, config, options.dev)
+      .then((answer) => {
+        if (answer === null) return void handle(req, res);
+        if ('redirect' in answer) return void res.writeHead(307, { Location: answer.redirect }).end();
+        refuse(req, res, answer, config);
+      })
+      .catch((error: unknown) => {
+        getLogger().error({ err: error }, 'request screening failed');
+        res.destroy();
+      });
+  };
+  server.on('request', onRequest);
+  server.on('checkContinue', onRequest);
   server.headersTimeout = config.http.headersTimeoutMs;
   server.requestTimeout = config.http.requestTimeoutMs;
   server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
-  const upgrades = new UpgradeGate({ production: config.production, hotReload: options.dev ? app.getUpgradeHandler() : undefined });
+  const upgrades = new UpgradeGate({ production: config.production, hotReload: options.dev });
   upgradeGates.set(server, upgrades);
   server.on('upgrade', upgrades.onUpgrade);
   server.on('connect', upgrades.onConnect);
