@@ -49,7 +49,8 @@ function refuse(refused: Refusal, path: string) {
 }
 
 /** API calls and every unsafe-method request (pages too, which have no other limit) spend the per-IP budget. */
-const spendsBudget = (method: string, path: string) => !SAFE_METHODS.has(method) || (isApi(path) && path !== '/api/health');
+const spendsBudget = (method: string, path: string) =>
+  !SAFE_METHODS.has(method) || (isApi(path) && path !== '/api/health');
 
 /** One unit of the per-IP API budget; a refusal response when it is spent (or the store is down and fails closed). */
 async function spendApiBudget(ip: string, path: string): Promise<NextResponse | null> {

@@ -33,7 +33,11 @@ export async function boot(options: { dev: boolean; onShutdown?: () => Promise<v
   const server = await startHttpEntry(config, { dev: options.dev });
   const stopHousekeeping = startHousekeeping();
   // In development, one address: the origin the CSRF check and cookies expect.
-  console.log(options.dev ? `Bastion is running: open ${config.appOrigin}` : `Bastion listening on http://${config.host}:${config.port} (public origin ${config.appOrigin})`);
+  console.log(
+    options.dev
+      ? `Bastion is running: open ${config.appOrigin}`
+      : `Bastion listening on http://${config.host}:${config.port} (public origin ${config.appOrigin})`,
+  );
 
   let closing = false;
   const shutdown = async () => {

@@ -39,12 +39,15 @@ function refuse(req: IncomingMessage, res: ServerResponse, refused: Refusal, con
   req.resume();
 }
 
+type Screened = Refusal | { redirect: string } | null;
+
 /** What the entry answers itself, or null to hand the request on (its chunked body, if any, held until whole). */
-async function screen(req: IncomingMessage, res: ServerResponse, config: Config, dev: boolean): Promise<Refusal | { redirect: string } | null> {
+async function screen(req: IncomingMessage, res: ServerResponse, config: Config, dev: boolean): Promise<Screened> {
   const badLine = checkRequestLine(req);
   if (badLine) return badLine;
   const url = req.url ?? '/';
-  const ownOrigin = dev && (req.method === 'GET' || req.method === 'HEAD') ? devOriginRedirect(req.headers.host, config.appOrigin) : null;
+  const reading = req.method === 'GET' || req.method === 'HEAD';
+  const ownOrigin = dev && reading ? devOriginRedirect(req.headers.host, config.appOrigin) : null;
   if (ownOrigin) return { redirect: `${ownOrigin}${url}` };
   const limit = bodyLimitFor(req.method ?? '', url.split('?', 1)[0] ?? '/', config);
   const declared = declaredBodyRefusal(req.headers['content-length'], limit);
@@ -107,7 +110,9 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
   upgradeGates.set(server, upgrades);
   server.on('upgrade', upgrades.onUpgrade);
   server.on('connect', upgrades.onConnect);
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket, config.production));
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    answerClientError(error, socket, config.production);
+  });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   return server;
 }

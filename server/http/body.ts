@@ -7,13 +7,16 @@ import { type Refusal, refusal } from './refusal';
 export const UPLOAD_PATHS: readonly string[] = ['/api/trpc/files.upload'];
 
 /** The body limit of a request: only POSTs to tRPC take a body; everything else takes none. */
-export function bodyLimitFor(method: string, pathname: string, limits: { bodyLimitBytes: number; uploadLimitBytes: number }): number {
+type BodyLimits = { bodyLimitBytes: number; uploadLimitBytes: number };
+
+export function bodyLimitFor(method: string, pathname: string, limits: BodyLimits): number {
   if (method !== 'POST' || !pathname.startsWith('/api/trpc/')) return 0;
   return UPLOAD_PATHS.includes(pathname) ? limits.uploadLimitBytes : limits.bodyLimitBytes;
 }
 
 export function bodyTooLarge(limitBytes: number): Refusal {
-  return refusal(413, limitBytes === 0 ? 'This request takes no body.' : `Request body exceeds the ${limitBytes}-byte limit.`);
+  if (limitBytes === 0) return refusal(413, 'This request takes no body.');
+  return refusal(413, `Request body exceeds the ${limitBytes}-byte limit.`);
 }
 
 /** The refusal of a declared Content-Length, or null when the declared body fits. */

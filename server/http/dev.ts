@@ -38,7 +38,10 @@ export function isDevToolPath(pathname: string): boolean {
  * Development only, for a loopback client that asked for the app's own host: a page on another
  * site whose name was rebound to 127.0.0.1 (DNS rebinding) still sends its own name in Host.
  */
-export function devToolsAllowed(request: { clientIp: string; host: string | null }, config: { nodeEnv: string; appOrigin: string }): boolean {
+export function devToolsAllowed(
+  request: { clientIp: string; host: string | null },
+  config: { nodeEnv: string; appOrigin: string },
+): boolean {
   if (config.nodeEnv !== 'development') return false;
   if (!ipaddr.isValid(request.clientIp) || ipaddr.process(request.clientIp).range() !== 'loopback') return false;
   return request.host === new URL(config.appOrigin).host;

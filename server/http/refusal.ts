@@ -50,7 +50,12 @@ export function writeRefusal(res: ServerResponse, refused: Refusal, production: 
 /** For a socket the HTTP server has let go of: the whole response as bytes, then the socket closes. */
 export function endSocketWithRefusal(socket: Duplex, refused: Refusal, production: boolean): void {
   const body = JSON.stringify(refusalBody(refused));
-  const headers = { ...refusalHeaders(refused, production), 'Content-Length': String(Buffer.byteLength(body)), 'Connection': 'close' };
+  const headers = {
+    ...refusalHeaders(refused, production),
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Connection': 'close',
+  };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${refused.status} ${STATUS_CODES[refused.status] ?? ''}\r\n${head}\r\n${body}`, () => socket.destroy());
+  const statusLine = `HTTP/1.1 ${refused.status} ${STATUS_CODES[refused.status] ?? ''}`;
+  socket.end(`${statusLine}\r\n${head}\r\n${body}`, () => socket.destroy());
 }

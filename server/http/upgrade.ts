@@ -26,11 +26,6 @@ export class UpgradeGate {
     endSocketWithRefusal(socket, methodNotAllowed(), this.options.production);
   };
 
-  /** Sockets taken over by an upgrade or CONNECT that have not closed yet. */
-  get open(): ReadonlySet<Duplex> {
-    return this.sockets;
-  }
-
   destroyAll(): void {
     for (const socket of this.sockets) socket.destroy();
   }

@@ -19,7 +19,8 @@ function withLinks(text: string, appOrigin: string) {
 export default async function MailboxPage() {
   const config = getConfig();
   const request = await headers();
-  if (!devToolsAllowed({ clientIp: request.get(CLIENT_IP_HEADER) ?? '', host: request.get('host') }, config)) notFound();
+  const asking = { clientIp: request.get(CLIENT_IP_HEADER) ?? '', host: request.get('host') };
+  if (!devToolsAllowed(asking, config)) notFound();
   const { appOrigin } = config;
   const mails = await (await getServerCaller()).dev.mailbox();
   return (
