@@ -87,6 +87,15 @@ describe('absolute-form and look-alike targets', () => {
   });
 });
 
+describe('loopback names in production', () => {
+  it('serves a request under another loopback name as it is, never redirecting between names', async () => {
+    const underLocalhost = request('GET /login HTTP/1.1').replace('Host: 127.0.0.1', `Host: localhost:${app.port}`);
+    const { text } = await rawExchange(app.port, underLocalhost);
+    expect(statusOf(text)).toBe(200);
+    expect(headerOf(text, 'location')).toBeNull();
+  });
+});
+
 describe('protocol upgrades', () => {
   const upgrade = (path: string) => request(`GET ${path} HTTP/1.1`, ['Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==']).replace('Connection: close', 'Connection: Upgrade');
 
