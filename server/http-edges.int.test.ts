@@ -3,7 +3,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
-import { rawExchange } from '@/test/raw-http';
+import { TestClient } from '@/test/client';
+import { postChunked, rawExchange } from '@/test/raw-http';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
@@ -170,6 +171,16 @@ describe('bodies on routes that take none', () => {
     });
     expect(outcome.status).toBe(413);
     expect(outcome.sentBytes).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe('a chunked body within the limit', () => {
+  it('reaches the procedure whole, however it was split', async () => {
+    const client = await new TestClient(app.origin).start();
+    const parts = ['{"email":"nobody', '@example.test","pass', 'word":"not-the-password"}'];
+    const reply = await postChunked(client, '/api/trpc/auth.login', parts);
+    // Wrong credentials, not a malformed body: every chunk arrived, in order.
+    expect(reply.status, reply.text).toBe(401);
   });
 });
 
