@@ -93,7 +93,7 @@ export async function middleware(request: NextRequest) {
       await audit({ reason: verdict.reason, origin: request.headers.get('origin'), secFetchSite: request.headers.get('sec-fetch-site') });
       return refuse(refusal(403, 'Cross-site request refused.'), path);
     }
-    if (!isApi(path)) return refuse(refusal(405, 'Pages are only read.', { Allow: 'GET, HEAD' }), path);
+    if (!isApi(path)) return refuse(refusal(405, 'Pages accept only GET and HEAD.', { Allow: 'GET, HEAD' }), path);
   }
 
   if (isApi(path)) {
