@@ -1,13 +1,21 @@
 // The network boundary (runtime nodejs). For every request: resolve the client IP once from the
-// peer the HTTP entry recorded (and trusted proxies only), refuse foreign-origin unsafe requests
-// (403), oversized declared bodies (413) and API floods (429), and set the CSP nonce and the
-// page security headers. Next 16 calls this convention proxy.ts; see README for the migration.
+// peer the HTTP entry recorded (and trusted proxies only), refuse API and unsafe-method floods
+// (429), foreign-origin unsafe requests (403), unsafe methods on pages (405) and the dev tools
+// outside local development (404), and set the CSP nonce and the page security headers. Body
+// sizes are the HTTP entry's job. Next 16 calls this convention proxy.ts; see README for the migration.
 import { type NextRequest, NextResponse } from 'next/server';
 import { getAuditLog } from '@/server/audit';
 import { hasValidCsrfCookie, csrfBinding, issueCsrfCookie } from '@/server/auth/csrf-cookie';
 import { readCookie, sessionCookieName } from '@/server/auth/cookie-read';
 import { getConfig } from '@/server/config';
-import { bodyLimitFor } from '@/server/http/body';
+import { devToolsAllowed, isDevToolPath } from '@/server/http/dev';
+import {
+  API_CONTENT_SECURITY_POLICY,
+  type Refusal,
+  REFUSAL_CONTENT_SECURITY_POLICY,
+  refusal,
+  refusalBody,
+} from '@/server/http/refusal';
 import { getClientIpFromHeaders, ipBucket } from '@/server/security/client-ip';
 import { checkRequestOrigin, SAFE_METHODS } from '@/server/security/csrf';
 import { TooManyRequestsError, StoreUnavailableError } from '@/server/security/errors';
@@ -35,10 +43,14 @@ function withSecurityHeaders(response: NextResponse, csp: string | null, path: s
   return response;
 }
 
-function refuse(status: 400 | 403 | 413 | 429 | 503, body: Record<string, string>, path: string, headers: Record<string, string> = {}) {
-  const response = NextResponse.json(body, { status, headers });
-  return withSecurityHeaders(response, `default-src 'none'; frame-ancestors 'none'`, path);
+function refuse(refused: Refusal, path: string) {
+  const response = NextResponse.json(refusalBody(refused), { status: refused.status, headers: refused.headers });
+  return withSecurityHeaders(response, REFUSAL_CONTENT_SECURITY_POLICY, path);
 }
+
+/** API calls and every unsafe-method request (pages too, which have no other limit) spend the per-IP budget. */
+const spendsBudget = (method: string, path: string) =>
+  !SAFE_METHODS.has(method) || (isApi(path) && path !== '/api/health');
 
 /** One unit of the per-IP API budget; a refusal response when it is spent (or the store is down and fails closed). */
 async function spendApiBudget(ip: string, path: string): Promise<NextResponse | null> {
@@ -47,9 +59,9 @@ async function spendApiBudget(ip: string, path: string): Promise<NextResponse | 
     return null;
   } catch (error) {
     if (error instanceof TooManyRequestsError) {
-      return refuse(429, { error: 'TOO_MANY_REQUESTS', message: error.message }, path, { 'Retry-After': String(error.retryAfterSeconds) });
+      return refuse(refusal(429, error.message, { 'Retry-After': String(error.retryAfterSeconds) }), path);
     }
-    if (error instanceof StoreUnavailableError) return refuse(503, { error: 'SERVICE_UNAVAILABLE', message: error.message }, path);
+    if (error instanceof StoreUnavailableError) return refuse(refusal(503, error.message), path);
     throw error;
   }
 }
@@ -65,34 +77,28 @@ export async function middleware(request: NextRequest) {
   const audit = (details: Record<string, unknown>) =>
     getAuditLog().record({ event: 'csrf_rejected', ip, userAgent: request.headers.get('user-agent'), method: request.method, path, details });
 
-  if (!SAFE_METHODS.has(request.method)) {
-    const hasSession = readCookie(request.headers, sessionCookieName()) !== undefined;
-    const verdict = checkRequestOrigin(request.headers, config.allowedOrigins, hasSession);
-    if (!verdict.ok) {
-      // Refusals count against the per-IP budget before they are audited: a flood of cross-site
-      // POSTs (to pages too, which have no other limit) cannot turn into a flood of audit rows.
-      const limited = await spendApiBudget(ip, path);
-      if (limited) return limited;
-      await audit({ reason: verdict.reason, origin: request.headers.get('origin'), secFetchSite: request.headers.get('sec-fetch-site') });
-      return refuse(403, { error: 'FORBIDDEN', message: 'Cross-site request refused.' }, path);
-    }
+  if (isDevToolPath(path) && !devToolsAllowed({ clientIp: ip, host: request.headers.get('host') }, config)) {
+    return refuse(refusal(404, 'Not found.'), path);
   }
-
-  const limit = bodyLimitFor(path, config);
-  const declared = request.headers.get('content-length');
-  if (declared !== null && !/^\d{1,15}$/.test(declared)) return refuse(400, { error: 'BAD_REQUEST', message: 'Invalid Content-Length.' }, path);
-  if (declared !== null && Number(declared) > limit) {
-    return refuse(413, { error: 'PAYLOAD_TOO_LARGE', message: `Request body exceeds the ${limit}-byte limit.` }, path, { Connection: 'close' });
-  }
-
-  if (isApi(path) && path !== '/api/health') {
+  // Spent before any refusal is audited: a flood of cross-site POSTs cannot become a flood of audit rows.
+  if (spendsBudget(request.method, path)) {
     const limited = await spendApiBudget(ip, path);
     if (limited) return limited;
   }
 
+  if (!SAFE_METHODS.has(request.method)) {
+    const hasSession = readCookie(request.headers, sessionCookieName()) !== undefined;
+    const verdict = checkRequestOrigin(request.headers, config.allowedOrigins, hasSession);
+    if (!verdict.ok) {
+      await audit({ reason: verdict.reason, origin: request.headers.get('origin'), secFetchSite: request.headers.get('sec-fetch-site') });
+      return refuse(refusal(403, 'Cross-site request refused.'), path);
+    }
+    if (!isApi(path)) return refuse(refusal(405, 'Pages accept only GET and HEAD.', { Allow: 'GET, HEAD' }), path);
+  }
+
   if (isApi(path)) {
-    // API route handlers that serve content (file downloads) set their own CSP.
-    return withSecurityHeaders(NextResponse.next({ request: { headers } }), null, path);
+    // Also on the HTML 404 page Next renders for an unknown /api path.
+    return withSecurityHeaders(NextResponse.next({ request: { headers } }), API_CONTENT_SECURITY_POLICY, path);
   }
   if (isPublicFile(path)) {
     // next.config.mjs stamps these per file, but its rules match the raw path while the file
@@ -114,5 +120,6 @@ export async function middleware(request: NextRequest) {
 
 export const config = {
   runtime: 'nodejs',
-  matcher: ['/((?!_next/static|_next/image).*)'],
+  // Only Next's hashed build output is left out, matched as a whole path segment.
+  matcher: ['/((?!_next/static/).*)'],
 };

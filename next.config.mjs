@@ -44,6 +44,8 @@ export function staticHeaderRules(publicDir, headers = DEFAULT_STATIC_SECURITY_H
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  // Nothing uses next/image: its optimizer endpoint (/_next/image) fetches and resizes on request, so it is off.
+  images: { unoptimized: true },
   serverExternalPackages: ['@node-rs/argon2', 'pino', 'ioredis', 'postgres', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
   async headers() {
     return staticHeaderRules(join(import.meta.dirname, 'public'));

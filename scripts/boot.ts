@@ -6,7 +6,7 @@ import nextEnv from '@next/env';
 import { migrateDatabase } from '../db/migrate';
 import { ConfigError, type Config, getConfig, loadConfig } from '../server/config';
 import { startHousekeeping } from '../server/housekeeping';
-import { startHttpEntry } from '../server/http-entry';
+import { closeUpgradedSockets, startHttpEntry } from '../server/http-entry';
 
 /** Validates the environment as it is now (without caching it); exits 1 naming each bad variable. */
 export function configOrExit(): Config {
@@ -35,7 +35,12 @@ export async function boot(options: { dev: boolean; onShutdown?: () => Promise<v
   }
   const server = await startHttpEntry(config, { dev: options.dev });
   const stopHousekeeping = startHousekeeping();
-  console.log(`Bastion listening on http://${config.host}:${config.port} (public origin ${config.appOrigin})`);
+  // In development, one address: the origin the CSRF check and cookies expect.
+  console.log(
+    options.dev
+      ? `Bastion is running: open ${config.appOrigin}`
+      : `Bastion listening on http://${config.host}:${config.port} (public origin ${config.appOrigin})`,
+  );
 
   let closing = false;
   const shutdown = async () => {
@@ -43,6 +48,7 @@ export async function boot(options: { dev: boolean; onShutdown?: () => Promise<v
     closing = true;
     stopHousekeeping();
     server.closeAllConnections();
+    closeUpgradedSockets(server);
     await new Promise((resolve) => server.close(resolve));
     await options.onShutdown?.();
     process.exit(0);

@@ -1,10 +1,10 @@
 // Issue: request hardening at the boundary, attacked over real HTTP against the built app.
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
 import { CSRF_COOKIE, SESSION_COOKIE, TestClient } from '@/test/client';
 import { testSql, type TestSql } from '@/test/db';
+import { postChunked } from '@/test/raw-http';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
@@ -179,27 +179,8 @@ describe('body size', () => {
 
   it('cuts off an oversized chunked body while reading it, with 413', async () => {
     const client = await new TestClient(app.origin).start();
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${app.origin}/api/trpc/auth.login`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'transfer-encoding': 'chunked',
-          'origin': app.origin,
-          'x-forwarded-for': client.ip,
-          'cookie': client.cookieHeader(),
-          'x-csrf-token': client.csrfToken(),
-        },
-      });
-      req.on('response', (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.write('{"email":"a@example.test","password":"');
-      for (let i = 0; i < 10; i += 1) req.write('y'.repeat(1000));
-      req.end('"}');
-    });
+    const parts = ['{"email":"a@example.test","password":"', ...Array.from({ length: 10 }, () => 'y'.repeat(1000)), '"}'];
+    const { status } = await postChunked(client, '/api/trpc/auth.login', parts);
     expect(status).toBe(413);
   });
 });
@@ -238,7 +219,7 @@ describe('client IP and the per-IP API limit', () => {
 
   it('counts cross-site refusals against the budget, so a flood of them writes a bounded number of audit rows', async () => {
     const ip = '192.0.2.77';
-    const post = () => fetch(`${strict.origin}/login`, { method: 'POST', headers: { 'origin': 'https://evil.example', 'x-forwarded-for': ip }, body: 'x' });
+    const post = () => fetch(`${strict.origin}/login`, { method: 'POST', headers: { 'origin': 'https://evil.example', 'x-forwarded-for': ip } });
     const statuses = [];
     for (let i = 0; i < 12; i += 1) statuses.push((await post()).status);
     expect(statuses.slice(0, 5)).toEqual([403, 403, 403, 403, 403]);

@@ -1,29 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp, TEST_ENCRYPTION_KEY } from '@/test/app';
 import { TestClient } from '@/test/client';
+import { rawExchange } from '@/test/raw-http';
 import { startTcpProxy, type TcpProxy } from '@/test/tcp-proxy';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
-
-/** Sends raw bytes and collects whatever comes back until the server closes or `ms` pass. */
-function rawExchange(port: number, payload: string, ms = 5000): Promise<{ text: string; closedAfterMs: number }> {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const socket = connect(port, '127.0.0.1');
-    let text = '';
-    const timer = setTimeout(() => socket.destroy(), ms);
-    socket.on('data', (chunk) => (text += chunk.toString()));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve({ text, closedAfterMs: Date.now() - started });
-    });
-    socket.on('error', () => undefined);
-    socket.write(payload);
-  });
-}
 
 describe('the HTTP entry', () => {
   let app: RunningApp;

@@ -1,11 +1,19 @@
-// The HTTP entry: a small Node server around Next's request handler. It records the socket's
-// peer address in an internal header (after deleting any inbound copy, so a client cannot
-// choose its own IP) and applies Node's timeouts and header-size limits.
+// The HTTP entry: a small Node server around Next's request handler, and the first gate every
+// request meets. It records the socket's peer address in an internal header (after deleting any
+// inbound copy, so a client cannot choose its own IP), applies Node's timeouts and header-size
+// limits, refuses what no route serves (methods, targets, upgrades, bodies where none belong or
+// past the limit) before Next reads a byte, and answers every refusal in one shape.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import next from 'next';
 import { normaliseIp, PEER_IP_HEADER } from './security/client-ip';
 import type { Config } from './config';
-import { bodyLimitFor } from './http/body';
+import { getLogger } from './log';
+import { bodyLimitFor, bodyTooLarge, declaredBodyRefusal, hasChunkedBody, holdChunkedBody } from './http/body';
+import { answerClientError } from './http/client-error';
+import { devOriginRedirect } from './http/dev';
+import { type Refusal, writeRefusal } from './http/refusal';
+import { checkRequestLine } from './http/request-line';
+import { UpgradeGate } from './http/upgrade';
 
 export function recordPeerAddress(req: IncomingMessage): void {
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go
@@ -14,41 +22,60 @@ export function recordPeerAddress(req: IncomingMessage): void {
   if (peer) req.headers[PEER_IP_HEADER] = peer;
 }
 
-/**
- * A declared body over the path's limit is refused here, before a byte of it is read: Next
- * would otherwise buffer the body for middleware.ts first. (Chunked bodies are cut off while
- * reading, by the route handlers.)
- */
+/** How much of a refused request's body is read and dropped before the connection is cut. */
 const DISCARD_ALLOWANCE = 1024 * 1024;
 
-function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, config: Config): boolean {
-  const declared = req.headers['content-length'];
-  if (declared === undefined) return false;
-  const limit = bodyLimitFor(new URL(req.url ?? '/', 'http://entry').pathname, config);
-  if (/^\d{1,15}$/.test(declared) && Number(declared) <= limit) return false;
-  const bad = !/^\d{1,15}$/.test(declared);
-  const body = JSON.stringify(bad ? { error: 'BAD_REQUEST', message: 'Invalid Content-Length.' } : { error: 'PAYLOAD_TOO_LARGE', message: `Request body exceeds the ${limit}-byte limit.` });
-  res.writeHead(bad ? 400 : 413, {
-    'Content-Type': 'application/json',
-    'Content-Security-Policy': 'default-src \'none\'; frame-ancestors \'none\'',
-    'X-Content-Type-Options': 'nosniff',
-    'Cache-Control': 'no-store',
-  });
-  res.end(body);
-  // The answer goes out at once. Closing the socket now would make many clients fail with EPIPE
-  // before they read it, so the body is discarded as it arrives — up to a bound, past which the
-  // connection is cut.
+/**
+ * The answer goes out at once. Closing the socket now would make many clients fail with EPIPE
+ * before they read it, so whatever body follows is discarded as it arrives, up to a bound.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, refused: Refusal, config: Config): void {
+  writeRefusal(res, refused, config.production);
   let discarded = 0;
   req.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
-    if (discarded > limit + DISCARD_ALLOWANCE) req.socket.destroy();
+    if (discarded > DISCARD_ALLOWANCE) req.socket.destroy();
   });
   req.resume();
-  return true;
+}
+
+type Screened = Refusal | { redirect: string } | null;
+
+/** What the entry answers itself, or null to hand the request on (its chunked body, if any, held until whole). */
+async function screen(req: IncomingMessage, res: ServerResponse, config: Config, dev: boolean): Promise<Screened> {
+  const badLine = checkRequestLine(req);
+  if (badLine) return badLine;
+  const url = req.url ?? '/';
+  const reading = req.method === 'GET' || req.method === 'HEAD';
+  const ownOrigin = dev && reading ? devOriginRedirect(req.headers.host, config.appOrigin) : null;
+  if (ownOrigin) return { redirect: `${ownOrigin}${url}` };
+  const limit = bodyLimitFor(req.method ?? '', url.split('?', 1)[0] ?? '/', config);
+  const declared = declaredBodyRefusal(req.headers['content-length'], limit);
+  if (declared) return declared;
+  // A client that waits for `100 Continue` is told to send its body only once the request passed.
+  if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
+  if (hasChunkedBody(req) && !(await holdChunkedBody(req, limit))) return bodyTooLarge(limit);
+  return null;
+}
+
+const upgradeGates = new WeakMap<Server, UpgradeGate>();
+
+/** Closes the sockets an upgrade or CONNECT took over, which `server.closeAllConnections()` does not see. */
+export function closeUpgradedSockets(server: Server): void {
+  upgradeGates.get(server)?.destroyAll();
 }
 
 export async function startHttpEntry(config: Config, options: { dev: boolean; dir?: string }): Promise<Server> {
-  const app = next({ dev: options.dev, dir: options.dir ?? process.cwd(), hostname: config.host, port: config.port });
+  const app = next({
+    dev: options.dev,
+    dir: options.dir ?? process.cwd(),
+    hostname: config.host,
+    port: config.port,
+    // Next attaches its own `upgrade` listener to the server it is given (else the first request's)
+    // and leaves the sockets it does not serve open. In production it gets one that never listens,
+    // so the entry alone decides; in development it serves its hot-reload socket there.
+    httpServer: options.dev ? undefined : createServer(),
+  });
   const handle = app.getRequestHandler();
   await app.prepare();
 
@@ -60,19 +87,32 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
       // How often Node looks for connections past those timeouts (default 30 s, too coarse).
       connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
     },
-    (req, res) => {
-      recordPeerAddress(req);
-      if (refuseOversizedBody(req, res, config)) return;
-      void handle(req, res);
-    },
   );
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    recordPeerAddress(req);
+    screen(req, res, config, options.dev)
+      .then((answer) => {
+        if (answer === null) return void handle(req, res);
+        if ('redirect' in answer) return void res.writeHead(307, { Location: answer.redirect }).end();
+        refuse(req, res, answer, config);
+      })
+      .catch((error: unknown) => {
+        getLogger().error({ err: error }, 'request screening failed');
+        res.destroy();
+      });
+  };
+  server.on('request', onRequest);
+  server.on('checkContinue', onRequest);
   server.headersTimeout = config.http.headersTimeoutMs;
   server.requestTimeout = config.http.requestTimeoutMs;
   server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
-  if (options.dev) {
-    const upgrade = app.getUpgradeHandler();
-    server.on('upgrade', (req, socket, head) => void upgrade(req, socket, head));
-  }
+  const upgrades = new UpgradeGate({ production: config.production, hotReload: options.dev });
+  upgradeGates.set(server, upgrades);
+  server.on('upgrade', upgrades.onUpgrade);
+  server.on('connect', upgrades.onConnect);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    answerClientError(error, socket, config.production);
+  });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   return server;
 }

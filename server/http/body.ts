@@ -1,36 +1,56 @@
-import { PayloadTooLargeError } from '@/server/security/errors';
-import { readBodyWithLimit } from '@/server/security/upload';
+// Request bodies at the HTTP entry: which requests may carry one and how large, decided once, and
+// enforced before Next reads a byte — Next buffers bodies for middleware up to 10 MiB.
+import type { IncomingMessage } from 'node:http';
+import { type Refusal, refusal } from './refusal';
 
-/** Paths with the upload budget; every other request gets BODY_LIMIT_BYTES. */
+/** Paths with the upload budget; other tRPC calls get BODY_LIMIT_BYTES. */
 export const UPLOAD_PATHS: readonly string[] = ['/api/trpc/files.upload'];
 
-/** The body limit of a path — one rule for the HTTP entry, middleware.ts and the route handlers. */
-export function bodyLimitFor(pathname: string, limits: { bodyLimitBytes: number; uploadLimitBytes: number }): number {
+/** The body limit of a request: only POSTs to tRPC take a body; everything else takes none. */
+type BodyLimits = { bodyLimitBytes: number; uploadLimitBytes: number };
+
+export function bodyLimitFor(method: string, pathname: string, limits: BodyLimits): number {
+  if (method !== 'POST' || !pathname.startsWith('/api/trpc/')) return 0;
   return UPLOAD_PATHS.includes(pathname) ? limits.uploadLimitBytes : limits.bodyLimitBytes;
 }
 
-type Limited = { ok: true; request: Request } | { ok: false; limitBytes: number };
-
-/**
- * Reads a request body up to the configured limit, whether or not a length was declared
- * (chunked bodies are cut off while reading), and returns a replayable copy of the request.
- */
-export async function readRequestWithLimit(req: Request, limitBytes: number): Promise<Limited> {
-  if (!req.body) return { ok: true, request: req };
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > limitBytes) return { ok: false, limitBytes };
-  try {
-    const body = await readBodyWithLimit(req.body, limitBytes);
-    return { ok: true, request: new Request(req.url, { method: req.method, headers: req.headers, body }) };
-  } catch (error) {
-    if (error instanceof PayloadTooLargeError) return { ok: false, limitBytes };
-    throw error;
-  }
+export function bodyTooLarge(limitBytes: number): Refusal {
+  if (limitBytes === 0) return refusal(413, 'This request takes no body.');
+  return refusal(413, `Request body exceeds the ${limitBytes}-byte limit.`);
 }
 
-export function tooLargeResponse(limitBytes: number): Response {
-  return Response.json(
-    { error: 'PAYLOAD_TOO_LARGE', message: `Request body exceeds the ${limitBytes}-byte limit.` },
-    { status: 413, headers: { Connection: 'close' } },
-  );
+/** The refusal of a declared Content-Length, or null when the declared body fits. */
+export function declaredBodyRefusal(declared: string | undefined, limitBytes: number): Refusal | null {
+  if (declared === undefined) return null;
+  if (!/^\d{1,15}$/.test(declared)) return refusal(400, 'Invalid Content-Length.');
+  return Number(declared) > limitBytes ? bodyTooLarge(limitBytes) : null;
+}
+
+export const hasChunkedBody = (req: IncomingMessage) => req.headers['transfer-encoding'] !== undefined;
+
+/**
+ * Holds a chunked body back from the request stream until it has arrived whole, counting bytes
+ * as the HTTP parser delivers them (it hands each chunk to `push`). Resolves true once the body
+ * fits and has been handed on; false as soon as it passes the limit, keeping nothing of it.
+ */
+export function holdChunkedBody(req: IncomingMessage, limitBytes: number): Promise<boolean> {
+  const held: Buffer[] = [];
+  let received = 0;
+  const release = () => Reflect.deleteProperty(req, 'push');
+  return new Promise((resolve) => {
+    req.push = (chunk: Buffer | null) => {
+      if (chunk === null) {
+        release();
+        for (const part of held) req.push(part);
+        resolve(true);
+        return req.push(null);
+      }
+      received += chunk.length;
+      if (received <= limitBytes) return held.push(chunk) > 0;
+      release();
+      held.length = 0;
+      resolve(false);
+      return true;
+    };
+  });
 }

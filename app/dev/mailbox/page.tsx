@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { getServerCaller } from '@/app/_trpc/server';
 import { getConfig } from '@/server/config';
+import { devToolsAllowed } from '@/server/http/dev';
+import { CLIENT_IP_HEADER } from '@/server/security/headers';
 
 export const metadata: Metadata = { title: 'Dev mailbox', robots: { index: false } };
 
@@ -12,10 +15,13 @@ function withLinks(text: string, appOrigin: string) {
   );
 }
 
-/** Development only: the outbox, with links you can follow. 404 in production. */
+/** Development only, for a local browser: the outbox, with links you can follow. 404 otherwise. */
 export default async function MailboxPage() {
-  const { production, appOrigin } = getConfig();
-  if (production) notFound();
+  const config = getConfig();
+  const request = await headers();
+  const asking = { clientIp: request.get(CLIENT_IP_HEADER) ?? '', host: request.get('host') };
+  if (!devToolsAllowed(asking, config)) notFound();
+  const { appOrigin } = config;
   const mails = await (await getServerCaller()).dev.mailbox();
   return (
     <>

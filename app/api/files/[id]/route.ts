@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { loadRequestSession } from '@/server/auth/request-session';
 import { getDb } from '@/server/db';
 import { findOwnFile } from '@/server/files';
+import { API_CONTENT_SECURITY_POLICY } from '@/server/http/refusal';
 import { NotFoundError } from '@/server/security/errors';
 
 export const dynamic = 'force-dynamic';
@@ -26,7 +27,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
         'Content-Length': String(bytes.length),
         'Content-Disposition': `attachment; filename="${asciiName}"; filename*=UTF-8''${rfc8187(file.displayName)}`,
         'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': 'default-src \'none\'; sandbox',
+        'Content-Security-Policy': API_CONTENT_SECURITY_POLICY,
         'Cache-Control': 'private, no-store',
       },
     });
