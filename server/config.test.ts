@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config';
 const production = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
-  SESSION_SECRET: 'x'.repeat(40),
+  SESSION_SECRET: 'Zq4mT8vKp2Lx9RwB7nHc3YdF6gJs1AeU0tPo5iMk',
   APP_ORIGIN: 'https://app.example.com',
 };
 
@@ -94,6 +94,14 @@ describe('loadConfig', () => {
     const dev = loadConfig({}).sessionSecrets[0] ?? '';
     expect(problemsOf({ ...production, SESSION_SECRET: dev })[0]).toMatch(/development default/);
     expect(problemsOf({ ...production, SSRF_TEST_ALLOW_LOOPBACK_PORT: '8080' })[0]).toMatch(/^SSRF_TEST_ALLOW_LOOPBACK_PORT/);
+  });
+
+  it('refuses guessable session secrets in production, previous ones included, and says how to make one', () => {
+    expect(problemsOf({ ...production, SESSION_SECRET: 'x'.repeat(40) })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: looks guessable \(about \d+ bits of entropy, at least 90 needed\); use a random value, e\.g\. `openssl rand -base64 48`$/),
+    ]);
+    expect(problemsOf({ ...production, SESSION_SECRETS_PREVIOUS: 'thisismysupersecretsessionsecret' })[0]).toMatch(/^SESSION_SECRETS_PREVIOUS\[0\]: looks guessable/);
+    expect(problemsOf({ SESSION_SECRET: 'x'.repeat(40) })).toEqual([]);
   });
 
   it('keeps previous session secrets for rotation, newest first', () => {

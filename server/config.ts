@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseTrustedProxies } from './security/client-ip';
+import { weakSecretReason } from './security/secret-strength';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
 
@@ -79,10 +80,22 @@ function productionProblems(env: Env): string[] {
   if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production (postgres://user:pass@host:5432/db)');
   if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 random characters)');
   if (env.SESSION_SECRET === DEV_SESSION_SECRET) problems.push('SESSION_SECRET: the development default cannot be used in production');
+  problems.push(...weakSecretProblems(env));
   if (!env.APP_ORIGIN) problems.push('APP_ORIGIN: required in production (the public https:// origin, e.g. https://app.example.com)');
   if (env.APP_ORIGIN && !isSecureOrigin(env.APP_ORIGIN)) problems.push('APP_ORIGIN: must be https:// in production (http is allowed only for loopback)');
   if (env.SSRF_TEST_ALLOW_LOOPBACK_PORT) problems.push('SSRF_TEST_ALLOW_LOOPBACK_PORT: test-only, must not be set in production');
   return problems;
+}
+
+function weakSecretProblems(env: Env): string[] {
+  const named = [
+    ...(env.SESSION_SECRET ? [{ name: 'SESSION_SECRET', secret: env.SESSION_SECRET }] : []),
+    ...env.SESSION_SECRETS_PREVIOUS.map((secret, index) => ({ name: `SESSION_SECRETS_PREVIOUS[${index}]`, secret })),
+  ];
+  return named.flatMap(({ name, secret }) => {
+    const reason = weakSecretReason(secret);
+    return reason ? [`${name}: ${reason}`] : [];
+  });
 }
 
 function isSecureOrigin(value: string): boolean {
