@@ -34,7 +34,6 @@ export function getAuthThrottles() {
     // Token uses (reset, activation) per IP: tokens cannot be guessed, but each reset use hashes a password.
     tokenUseIp: sharedThrottle({ namespace: 'token-use-ip', maxAttempts: 30, windowSeconds: HOUR }),
     resetEmail: sharedThrottle({ namespace: 'reset-email', maxAttempts: 3, windowSeconds: HOUR }),
-    passwordChange: sharedThrottle({ namespace: 'password-change', maxAttempts: 5, windowSeconds: 15 * 60 }),
   };
 }
 

@@ -8,11 +8,8 @@ export function SignupForm() {
   return (
     <MutationForm
       submitLabel="Sign up"
-      fields={[
-        { name: 'email', label: 'Email', type: 'email', autoComplete: 'email' },
-        { name: 'password', label: 'Password', type: 'password', autoComplete: 'new-password', hint: 'At least 12 characters. Long passphrases are welcome.' },
-      ]}
-      submit={(values) => client.auth.signup.mutate({ email: values.email ?? '', password: values.password ?? '' })}
+      fields={[{ name: 'email', label: 'Email', type: 'email', autoComplete: 'email', hint: 'We mail you a link to choose your password.' }]}
+      submit={(values) => client.auth.signup.mutate({ email: values.email ?? '' })}
     />
   );
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { auditEvents } from '@/db/schema';
 import { getAuthService } from '@/server/auth';
 import { sessionPolicy } from '@/server/auth/request-session';
-import { listSessions, revokeSession, revokeUserSessions } from '@/server/auth/sessions';
+import { rememberDevice } from '@/server/auth/device-cookie';
+import { listSessions, revokeSession, signOutEverywhereElse } from '@/server/auth/sessions';
 import { getAuditLog } from '@/server/audit';
 import { NotFoundError } from '@/server/security/errors';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
@@ -28,16 +29,19 @@ export const accountRouter = createTRPCRouter({
     return { ok: true };
   }),
 
+  /** Other browsers lose their sessions and their sign-in exemption; this one keeps both. */
   revokeOtherSessions: protectedProcedure.mutation(async ({ ctx }) => {
-    const count = await revokeUserSessions(ctx.db, ctx.auth.userId, ctx.auth.sessionId);
-    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details: { others: count } });
-    return { revoked: count };
+    const { revoked, credentialEpoch } = await signOutEverywhereElse(ctx.db, ctx.auth.userId, ctx.auth.sessionId);
+    await rememberDevice(ctx.headers, ctx.resHeaders, { userId: ctx.auth.userId, epoch: credentialEpoch });
+    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details: { others: revoked } });
+    return { revoked };
   }),
 
   changePassword: protectedProcedure
     .input(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
-      await getAuthService().changePassword({ ...input, userId: ctx.auth.userId, sessionId: ctx.auth.sessionId }, requestInfo(ctx));
+      const epoch = await getAuthService().changePassword({ ...input, userId: ctx.auth.userId, sessionId: ctx.auth.sessionId }, requestInfo(ctx));
+      await rememberDevice(ctx.headers, ctx.resHeaders, { userId: ctx.auth.userId, epoch });
       return { message: 'Password changed. Your other sessions were signed out.' };
     }),
 
