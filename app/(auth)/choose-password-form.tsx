@@ -4,28 +4,36 @@ import Link from 'next/link';
 import { type ReactNode, useState } from 'react';
 import { MutationForm } from '@/app/_components/mutation-form';
 import { useTokenFromUrl } from '@/app/_components/use-token-from-url';
+import { useTRPCClient } from '@/app/_trpc/provider';
 
-/** "Choose a password" for the token of an emailed link, or `children` when the page was opened without one. */
-export function ChoosePasswordForm(props: {
-  token: string;
-  label: string;
-  submitLabel: string;
-  submit: (input: { token: string; password: string }) => Promise<{ message?: string }>;
-  doneLink: string;
-  children: ReactNode;
-}) {
-  const kept = useTokenFromUrl(props.token);
+const HINT = 'At least 12 characters. Long passphrases are welcome.';
+
+const FLOWS = {
+  activate: { label: 'Password', submitLabel: 'Activate my account', doneLink: 'Sign in' },
+  reset: { label: 'New password', submitLabel: 'Change password', doneLink: 'Sign in with your new password' },
+};
+type PasswordFlow = keyof typeof FLOWS;
+
+/**
+ * "Choose a password" for the token of an emailed link — the first one (activation) or a new one
+ * (reset) — or `children` when the page was opened without a token.
+ */
+export function ChoosePasswordForm({ flow, token, children }: { flow: PasswordFlow; token: string; children: ReactNode }) {
+  const client = useTRPCClient();
+  const kept = useTokenFromUrl(token);
   const [done, setDone] = useState(false);
-  if (!kept) return props.children;
+  if (!kept) return children;
+  const { label, submitLabel, doneLink } = FLOWS[flow];
+  const mutation = flow === 'activate' ? client.auth.activate : client.auth.resetPassword;
   return (
     <>
       <MutationForm
-        submitLabel={props.submitLabel}
-        fields={[{ name: 'password', label: props.label, type: 'password', autoComplete: 'new-password', hint: 'At least 12 characters. Long passphrases are welcome.' }]}
-        submit={(values) => props.submit({ token: kept, password: values.password ?? '' })}
+        submitLabel={submitLabel}
+        fields={[{ name: 'password', label, type: 'password', autoComplete: 'new-password', hint: HINT }]}
+        submit={(values) => mutation.mutate({ token: kept, password: values.password ?? '' })}
         onSuccess={() => setDone(true)}
       />
-      {done ? <p><Link href="/login">{props.doneLink}</Link></p> : null}
+      {done ? <p><Link href="/login">{doneLink}</Link></p> : null}
     </>
   );
 }

@@ -66,7 +66,7 @@ describe('signup and activation (email first)', () => {
     expect((await flows.signedIn(email)).cookies.has(SESSION_COOKIE)).toBe(true);
   });
 
-  it('answers a sign-in to an unfinished signup exactly like one to an unknown address, whatever the password', async () => {
+  it('answers a sign-in to an unfinished signup like one to an unknown address, whatever the password', async () => {
     const pending = uniqueEmail('pending');
     const client = await new TestClient(app.origin).start('/signup');
     // An attacker signs up for someone else's address, passing a password the API no longer takes.
@@ -80,30 +80,33 @@ describe('signup and activation (email first)', () => {
     expect(forPending.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
   });
 
-  it('never turns a stranger\'s signup into an account with the stranger\'s password: the inbox owner chooses it', async () => {
+  it('never turns a stranger\'s signup into an account with the stranger\'s password', async () => {
     const victim = uniqueEmail('victim');
     const attacker = await new TestClient(app.origin).start('/signup');
     await attacker.mutation('auth.signup', { email: victim, password: 'the attacker chose this' });
     const token = tokenFrom(await flows.waitForMail(victim, 'activation'));
     const owner = await new TestClient(app.origin).start('/activate');
     expect((await owner.mutation('auth.activate', { token, password: 'the owner chose this one' })).status).toBe(200);
-    expect((await attacker.mutation('auth.login', { email: victim, password: 'the attacker chose this' })).status).toBe(401);
+    const attempt = await attacker.mutation('auth.login', { email: victim, password: 'the attacker chose this' });
+    expect(attempt.status).toBe(401);
     await flows.signedIn(victim, 'the owner chose this one');
   });
 
-  it('an unactivated account that already holds a password (signed up before email first) neither signs in with it nor keeps it', async () => {
+  it('an unactivated account holding a password (pre email first) neither signs in with it nor keeps it', async () => {
     const email = uniqueEmail('legacy');
-    await sql`insert into users (email, password_hash) values (${email}, ${await hashPassword('the attacker chose this')})`;
+    const strangersHash = await hashPassword('the attacker chose this');
+    await sql`insert into users (email, password_hash) values (${email}, ${strangersHash})`;
     const attacker = await new TestClient(app.origin).start();
     expect((await attacker.mutation('auth.login', { email, password: 'the attacker chose this' })).status).toBe(401);
     await (await new TestClient(app.origin).start('/signup')).mutation('auth.signup', { email });
     const token = tokenFrom(await flows.waitForMail(email, 'activation'));
-    expect((await attacker.mutation('auth.activate', { token, password: 'the owner chose this one' })).status).toBe(200);
+    const chosen = await attacker.mutation('auth.activate', { token, password: 'the owner chose this one' });
+    expect(chosen.status).toBe(200);
     expect((await attacker.mutation('auth.login', { email, password: 'the attacker chose this' })).status).toBe(401);
     await flows.signedIn(email, 'the owner chose this one');
   });
 
-  it('rejects weak and common passwords, and the address itself, with 422 and a message safe to show; the link still works', async () => {
+  it('refuses weak or common passwords and the address itself (422, safe message); the link still works', async () => {
     const email = uniqueEmail('weakling');
     const client = await new TestClient(app.origin).start('/signup');
     await client.mutation('auth.signup', { email });
@@ -176,7 +179,7 @@ describe('login throttling (attack tests)', () => {
 });
 
 describe('sessions', () => {
-  it('keeps only the SHA-256 of the session token, sealed under a derived key in a __Host- cookie that is HttpOnly, Secure and SameSite=Lax', async () => {
+  it('keeps only the SHA-256 of the session token, sealed under a derived key in a strict __Host- cookie', async () => {
     const email = await signUpAndActivate();
     const client = await new TestClient(app.origin).start();
     const reply = await client.mutation('auth.login', { email, password: PASSWORD });
@@ -187,10 +190,12 @@ describe('sessions', () => {
     const sealed = client.cookies.get(SESSION_COOKIE) ?? '';
     // Sealed with a key derived for sessions alone, never with the raw secret.
     const key = deriveKey(TEST_SESSION_SECRET, 'bastion:session-seal:v1');
-    const keyId = String(Number.parseInt(createHash('sha256').update(key).digest('hex').slice(0, 8), 16));
-    const rawId = String(Number.parseInt(createHash('sha256').update(TEST_SESSION_SECRET).digest('hex').slice(0, 8), 16));
-    await expect(unsealData(decodeURIComponent(sealed), { password: { [rawId]: TEST_SESSION_SECRET } })).resolves.toEqual({});
-    const { t: token } = await unsealData<{ t: string }>(decodeURIComponent(sealed), { password: { [keyId]: key } });
+    const sha = (value: string) => createHash('sha256').update(value).digest('hex');
+    const idOf = (value: string) => String(Number.parseInt(sha(value).slice(0, 8), 16));
+    const seal = decodeURIComponent(sealed);
+    const raw = { [idOf(TEST_SESSION_SECRET)]: TEST_SESSION_SECRET };
+    await expect(unsealData(seal, { password: raw })).resolves.toEqual({});
+    const { t: token } = await unsealData<{ t: string }>(seal, { password: { [idOf(key)]: key } });
     expect(token).toHaveLength(43);
     expect((await sql`select 1 from sessions where token_hash = ${createHash('sha256').update(token).digest('hex')}`).length).toBe(1);
     expect((await sql`select 1 from sessions where token_hash = ${token}`).length).toBe(0);
@@ -273,7 +278,7 @@ describe('password reset (attack tests)', () => {
     expect(unknown.text).toBe(known.text);
   });
 
-  it('answers reset and signup requests before looking at the account: the same answers while its row is locked', async () => {
+  it('answers reset and signup requests before looking at the account: the same, while its row is locked', async () => {
     const email = await signUpAndActivate();
     const client = await new TestClient(app.origin).start('/forgot-password');
     const before = await latestMail(sql, email, 'password_reset');
@@ -299,10 +304,12 @@ describe('password reset (attack tests)', () => {
     const token = await flows.resetToken(email);
     const client = await new TestClient(app.origin).start('/reset-password');
     const local = email.split('@')[0] ?? '';
-    const reply = await client.mutation('auth.resetPassword', { token, password: `${local.toUpperCase()} forever and ever` });
+    const password = `${local.toUpperCase()} forever and ever`;
+    const reply = await client.mutation('auth.resetPassword', { token, password });
     expect(reply.status).toBe(422);
     expect(reply.error?.message).toBe('Do not use your email address in your password.');
-    expect((await client.mutation('auth.resetPassword', { token, password: 'an unrelated passphrase' })).status).toBe(200);
+    const unrelated = await client.mutation('auth.resetPassword', { token, password: 'an unrelated passphrase' });
+    expect(unrelated.status).toBe(200);
   });
 
   it('20 parallel uses of one reset token: exactly one succeeds', async () => {
@@ -332,7 +339,7 @@ describe('password reset (attack tests)', () => {
     }
   });
 
-  it('a password change racing a reset never undoes it: a reset that succeeded stands after both (8 rounds)', async () => {
+  it('a password change racing a reset never undoes it: a successful reset stands (8 rounds)', async () => {
     let resetsThatWon = 0;
     for (let round = 0; round < 8; round += 1) {
       const email = await signUpAndActivate();
@@ -341,8 +348,9 @@ describe('password reset (attack tests)', () => {
       const owner = await new TestClient(app.origin).start('/reset-password');
       const fresh = `a fresh passphrase ${round}`;
       // Changes "to the same password" kept in flight while the owner resets.
+      const sameAgain = { currentPassword: PASSWORD, newPassword: PASSWORD };
       const replies = await Promise.all([
-        ...Array.from({ length: 3 }, () => attacker.mutation('account.changePassword', { currentPassword: PASSWORD, newPassword: PASSWORD })),
+        ...Array.from({ length: 3 }, () => attacker.mutation('account.changePassword', sameAgain)),
         owner.mutation('auth.resetPassword', { token, password: fresh }),
       ]);
       // A change that committed first withdrew the reset link (400): nothing to undo then.
@@ -423,12 +431,13 @@ describe('password change', () => {
 });
 
 describe('password change on the account budget (attack tests)', () => {
-  it('wrong current passwords spend the account\'s sign-in budget and its lockout, not a budget of their own', async () => {
+  it('wrong current passwords spend the account\'s sign-in budget and lockout, not one of their own', async () => {
     const email = await signUpAndActivate();
     const thief = await signedIn(email);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i += 1) {
-      statuses.push((await thief.mutation('account.changePassword', { currentPassword: `guess number ${i} here`, newPassword: 'the thief wants this' })).status);
+      const guess = { currentPassword: `guess number ${i} here`, newPassword: 'the thief wants this' };
+      statuses.push((await thief.mutation('account.changePassword', guess)).status);
     }
     expect(statuses).toEqual([...Array.from({ length: 10 }, () => 403), 429]);
     // The same budget guards sign-in: a browser the owner never used is locked out too, and the lock grows.

@@ -48,11 +48,12 @@ export function knownDeviceFor(device: KnownDevice, account: { id: string; crede
   return known ? device.deviceId : null;
 }
 
-export async function rememberDevice(requestHeaders: Headers, resHeaders: Headers, account: DeviceAccount): Promise<void> {
+export async function rememberDevice(requestHeaders: Headers, resHeaders: Headers, account: DeviceAccount) {
   const device = await readDevice(requestHeaders);
   const others = device.accounts.filter((entry) => entry.userId !== account.userId);
   const entries = [account, ...others].slice(0, MAX_ACCOUNTS).map((entry) => ({ u: entry.userId, e: entry.epoch }));
-  const sealed = await sealData({ d: device.deviceId ?? randomUUID(), a: entries }, { password: sealingPasswords('device-seal').current, ttl: LIFETIME_SECONDS });
+  const options = { password: sealingPasswords('device-seal').current, ttl: LIFETIME_SECONDS };
+  const sealed = await sealData({ d: device.deviceId ?? randomUUID(), a: entries }, options);
   setCookie(resHeaders, cookieName(), sealed, {
     maxAge: LIFETIME_SECONDS,
     sameSite: 'lax',

@@ -18,7 +18,7 @@ function withCopiedDevice(from: TestClient, origin = app.origin): TestClient {
 }
 
 describe('a shared address (NAT, CGNAT)', () => {
-  it('spending its daily sign-in budget locks out newcomers from it, never browsers that signed in before', async () => {
+  it('spending its daily sign-in budget locks out newcomers, never browsers that signed in before', async () => {
     const sharedIp = randomClientIp();
     const email = await flows.signUpAndActivate();
     const neighbour = await flows.signUpAndActivate();
@@ -26,7 +26,8 @@ describe('a shared address (NAT, CGNAT)', () => {
     await owner.mutation('auth.logout');
     const crowd = await new TestClient(app.origin, sharedIp).start();
     for (let batch = 0; batch < 10; batch += 1) {
-      await Promise.all(Array.from({ length: 10 }, () => crowd.mutation('auth.login', { email: uniqueEmail('crowd'), password: 'some wrong password' })));
+      const guess = () => crowd.mutation('auth.login', { email: uniqueEmail('crowd'), password: 'wrong password' });
+      await Promise.all(Array.from({ length: 10 }, guess));
     }
     const newcomer = await new TestClient(app.origin, sharedIp).start();
     expect((await newcomer.mutation('auth.login', { email: neighbour, password: PASSWORD })).status).toBe(429);
@@ -43,14 +44,17 @@ describe('device exemptions lapse when the credentials change', () => {
       expect((await client.mutation('auth.resetPassword', { token, password: PASSWORD })).status).toBe(200);
     },
     'a password change': async (owner: TestClient) => {
-      expect((await owner.mutation('account.changePassword', { currentPassword: PASSWORD, newPassword: PASSWORD })).status).toBe(200);
+      const sameAgain = { currentPassword: PASSWORD, newPassword: PASSWORD };
+      const change = await owner.mutation('account.changePassword', sameAgain);
+      expect(change.status).toBe(200);
     },
     'signing out everywhere else': async (owner: TestClient) => {
       expect((await owner.mutation('account.revokeOtherSessions')).status).toBe(200);
     },
   };
 
-  it.each(Object.keys(events) as (keyof typeof events)[])('after %s, a device cookie copied before it earns no budget of its own', async (event) => {
+  const eventNames = Object.keys(events) as (keyof typeof events)[];
+  it.each(eventNames)('after %s, a device cookie copied before it earns no budget of its own', async (event) => {
     const email = await flows.signUpAndActivate();
     const owner = await flows.signedIn(email);
     const thief = withCopiedDevice(owner);
@@ -85,7 +89,8 @@ describe('rotating SESSION_SECRET', () => {
       for (const [name, value] of owner.cookies) browser.cookies.set(name, value);
       const me = await browser.query<{ email: string }>('auth.me');
       expect(me.data?.email).toBe(email);
-      expect(browser.cookies.get(SESSION_COOKIE)).not.toBe(owner.cookies.get(SESSION_COOKIE)); // re-sealed with the new key
+      // Re-sealed with the new key.
+      expect(browser.cookies.get(SESSION_COOKIE)).not.toBe(owner.cookies.get(SESSION_COOKIE));
       await browser.mutation('auth.logout');
       await flows.burnAccountBudget(email, rotated.origin);
       const stranger = await new TestClient(rotated.origin).start();

@@ -29,7 +29,7 @@ export function authFlows(app: RunningApp, sql: TestSql) {
     return email;
   }
 
-  async function signedIn(email: string, password = PASSWORD, client = new TestClient(app.origin)): Promise<TestClient> {
+  async function signedIn(email: string, password = PASSWORD, client = new TestClient(app.origin)) {
     await client.start();
     const reply = await client.mutation('auth.login', { email, password });
     expect(reply.status, reply.text).toBe(200);
@@ -53,22 +53,32 @@ export function authFlows(app: RunningApp, sql: TestSql) {
   async function burnAccountBudget(email: string, origin = app.origin): Promise<void> {
     for (let round = 0; round < 3; round += 1) {
       const attacker = await new TestClient(origin).start();
-      await Promise.all(Array.from({ length: 4 }, () => attacker.mutation('auth.login', { email, password: 'attacker guess 123' })));
+      const guess = () => attacker.mutation('auth.login', { email, password: 'attacker guess 123' });
+      await Promise.all(Array.from({ length: 4 }, guess));
     }
   }
 
-  const userIdOf = (email: string) => sql<{ id: string }[]>`select id from users where email = ${email}`.then((rows) => rows[0]?.id ?? '');
+  const userIdOf = async (email: string) => {
+    const [row] = await sql<{ id: string }[]>`select id from users where email = ${email}`;
+    return row?.id ?? '';
+  };
 
   return { waitForMail, signUpAndActivate, signedIn, resetToken, burnAccountBudget, userIdOf };
 }
 
-export type AuthTestApp = { app: RunningApp; sql: TestSql; flows: ReturnType<typeof authFlows>; start(env?: Record<string, string | undefined>): Promise<RunningApp> };
+type Env = Record<string, string | undefined>;
+export type AuthTestApp = {
+  app: RunningApp;
+  sql: TestSql;
+  flows: ReturnType<typeof authFlows>;
+  start(env?: Env): Promise<RunningApp>;
+};
 
 /** Starts the built app on the test database and Redis for one test file, and stops it after. */
 export function useAuthTestApp(): AuthTestApp {
   const databaseUrl = inject('databaseUrl');
   const redisUrl = inject('redisUrl');
-  const start = (env: Record<string, string | undefined> = {}) => startApp({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? undefined, ...env });
+  const start = (env: Env = {}) => startApp({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? undefined, ...env });
   const context = { start } as AuthTestApp;
   beforeAll(async () => {
     context.sql = testSql(databaseUrl);

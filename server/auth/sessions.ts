@@ -98,14 +98,15 @@ export async function revokeUserSessions(tx: Writer, userId: string, keepSession
  * "Sign out everywhere else": revokes the other sessions and bumps the credential epoch, so no
  * browser keeps a sign-in exemption (device-cookie.ts) it earned before. Returns both.
  */
-export async function signOutEverywhereElse(db: Database, userId: string, keepSessionId: string): Promise<{ revoked: number; credentialEpoch: number }> {
+export async function signOutEverywhereElse(db: Database, userId: string, keepSessionId: string) {
   return db.transaction(async (tx) => {
     const [user] = await tx
       .update(users)
       .set({ credentialEpoch: sql`${users.credentialEpoch} + 1` })
       .where(eq(users.id, userId))
       .returning({ credentialEpoch: users.credentialEpoch });
-    return { revoked: await revokeUserSessions(tx, userId, keepSessionId), credentialEpoch: user?.credentialEpoch ?? 0 };
+    const revoked = await revokeUserSessions(tx, userId, keepSessionId);
+    return { revoked, credentialEpoch: user?.credentialEpoch ?? 0 };
   });
 }
 

@@ -26,19 +26,20 @@ export async function issueAuthToken(tx: Writer, userId: string, purpose: AuthTo
 }
 
 type Reader = Pick<Database, 'select'>;
+type TokenOwner = { userId: string; email: string };
 
 /**
  * A cheap look before expensive work (hashing a new password): whose token is this, if it is live
  * right now? Not a substitute for consumeAuthToken, which alone decides, atomically, who uses it.
  */
-export async function liveAuthTokenOwner(db: Reader, plaintext: string, purpose: AuthTokenPurpose): Promise<{ userId: string; email: string } | null> {
+export async function liveAuthTokenOwner(db: Reader, plaintext: string, purpose: AuthTokenPurpose) {
   if (!WELL_FORMED.test(plaintext)) return null;
   const [owner] = await db
     .select({ userId: users.id, email: users.email })
     .from(authTokens)
     .innerJoin(users, eq(users.id, authTokens.userId))
     .where(and(eq(authTokens.tokenHash, hashOpaqueToken(plaintext)), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt), gt(authTokens.expiresAt, sql`now()`)));
-  return owner ?? null;
+  return (owner as TokenOwner | undefined) ?? null;
 }
 
 /** Withdraws every unused token of the user (after a password is set, outstanding links stop working). */

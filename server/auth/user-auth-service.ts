@@ -15,7 +15,15 @@ import type { AuthThrottles } from './throttles';
 import { consumeAuthToken, issueAuthToken, liveAuthTokenOwner, revokeAuthTokens } from './tokens';
 
 export type RequestInfo = { ip: string; userAgent: string; method?: string; path?: string };
-export type LoginResult = { userId: string; sessionId: string; token: string; pendingSecondFactor: boolean; credentialEpoch: number };
+export type LoginResult = {
+  userId: string;
+  sessionId: string;
+  token: string;
+  pendingSecondFactor: boolean;
+  credentialEpoch: number;
+};
+export type PasswordChoice = { token: string; password: string };
+const nextEpoch = sql`${users.credentialEpoch} + 1`;
 /** The device id when the browser signed in to this account since its credentials last changed. */
 export type KnownDevice = (account: { id: string; credentialEpoch: number }) => string | null;
 
@@ -68,24 +76,35 @@ export class UserAuthService {
   /** An activation link for a new or unfinished signup; "you already have an account" otherwise. */
   private async mailSignupLink(email: string, mayMail: boolean, request: RequestInfo): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
-      const [existing] = await tx.select({ id: users.id, activatedAt: users.activatedAt }).from(users).where(eq(users.email, email));
+      const [existing] = await tx
+        .select({ id: users.id, activatedAt: users.activatedAt })
+        .from(users)
+        .where(eq(users.email, email));
       if (existing?.activatedAt) {
-        if (mayMail) await enqueueMail(tx, alreadyRegisteredMail(email, this.link('/login'), this.link('/forgot-password')));
+        const mail = alreadyRegisteredMail(email, this.link('/login'), this.link('/forgot-password'));
+        if (mayMail) await enqueueMail(tx, mail);
         await this.deps.audit.record(this.entry(request, 'signup_existing_email', existing.id), auditSink(tx));
         return;
       }
-      const [created] = existing ? [] : await tx.insert(users).values({ email }).onConflictDoNothing().returning({ id: users.id });
-      const userId = existing?.id ?? created?.id;
+      const created = existing ? undefined : await this.createPendingUser(tx, email);
+      const userId = existing?.id ?? created;
       if (!userId) return; // a concurrent signup for the same address created it, and mails the link
       await this.deps.audit.record(this.entry(request, 'signup', userId), auditSink(tx));
       if (!mayMail) return;
-      await enqueueMail(tx, activationMail(email, this.link('/activate', await issueAuthToken(tx, userId, 'activation'))));
+      const token = await issueAuthToken(tx, userId, 'activation');
+      await enqueueMail(tx, activationMail(email, this.link('/activate', token)));
     });
     this.deps.afterCommit?.();
   }
 
+  /** A user row without a password: nothing can sign in to it until the inbox owner chooses one. */
+  private async createPendingUser(tx: Pick<Database, 'insert'>, email: string): Promise<string | undefined> {
+    const [created] = await tx.insert(users).values({ email }).onConflictDoNothing().returning({ id: users.id });
+    return created?.id;
+  }
+
   /** The inbox owner chooses the first password; the account is active from then on. */
-  async activate(input: { token: string; password: string }, request: RequestInfo): Promise<void> {
+  async activate(input: PasswordChoice, request: RequestInfo): Promise<void> {
     await this.setPasswordWithToken('activation', input, request);
   }
 
@@ -94,7 +113,10 @@ export class UserAuthService {
    * cannot exceed them. Unknown and unfinished accounts cost a dummy verification and get the same
    * answer as a wrong password, so neither the answer nor its timing reveals them.
    */
-  async login(input: { email: string; password: string; knownDevice: KnownDevice }, request: RequestInfo): Promise<LoginResult> {
+  async login(
+    input: { email: string; password: string; knownDevice: KnownDevice },
+    request: RequestInfo,
+  ): Promise<LoginResult> {
     const { throttles } = this.deps;
     const [user] = await this.deps.db.select().from(users).where(eq(users.email, input.email));
     const passwordHash = user?.activatedAt ? user.passwordHash : null;
@@ -108,7 +130,9 @@ export class UserAuthService {
     // Keyed by email, not user id, so a blocked budget looks the same for unknown addresses.
     if (deviceKey) await throttles.loginDevice.reserveOrThrow(deviceKey);
     else await throttles.loginAccount.reserveOrThrow(input.email);
-    const valid = passwordHash ? await verifyPassword(passwordHash, input.password) : await verifyDummyPassword(input.password);
+    const valid = passwordHash
+      ? await verifyPassword(passwordHash, input.password)
+      : await verifyDummyPassword(input.password);
     if (!user || !passwordHash || !valid) {
       const reason = !user ? 'unknown_email' : !passwordHash ? 'not_activated' : 'wrong_password';
       await this.deps.audit.record(this.entry(request, 'login_failure', user?.id ?? null, { reason }));
@@ -120,7 +144,11 @@ export class UserAuthService {
     return this.deps.db.transaction(async (tx) => {
       // The password may have changed (reset, change) while we were verifying the old one: then
       // this login must not create a session, nor write back a rehash of the old password.
-      const [current] = await tx.select({ passwordHash: users.passwordHash, credentialEpoch: users.credentialEpoch }).from(users).where(eq(users.id, user.id)).for('update');
+      const [current] = await tx
+        .select({ passwordHash: users.passwordHash, credentialEpoch: users.credentialEpoch })
+        .from(users)
+        .where(eq(users.id, user.id))
+        .for('update');
       if (!current || current.passwordHash !== passwordHash) throw new InvalidCredentialsError();
       if (rehashed) await tx.update(users).set({ passwordHash: rehashed, updatedAt: sql`now()` }).where(eq(users.id, user.id));
       const session = await createSession(tx, { userId: user.id, ip: request.ip, userAgent: request.userAgent, pendingSecondFactor }, this.deps.sessionPolicy);
@@ -141,17 +169,18 @@ export class UserAuthService {
       const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
       await this.deps.audit.record(this.entry(request, 'password_reset_requested', user?.id ?? null, { known: Boolean(user) }), auditSink(tx));
       if (!user) return;
-      await enqueueMail(tx, passwordResetMail(email, this.link('/reset-password', await issueAuthToken(tx, user.id, 'password_reset'))));
+      const token = await issueAuthToken(tx, user.id, 'password_reset');
+      await enqueueMail(tx, passwordResetMail(email, this.link('/reset-password', token)));
     });
     this.deps.afterCommit?.();
   }
 
   /** Consumes the token atomically, changes the password and revokes every session. No automatic login. */
-  async resetPassword(input: { token: string; password: string }, request: RequestInfo): Promise<void> {
+  async resetPassword(input: PasswordChoice, request: RequestInfo): Promise<void> {
     await this.setPasswordWithToken('password_reset', input, request);
   }
 
-  private async setPasswordWithToken(purpose: AuthTokenPurpose, input: { token: string; password: string }, request: RequestInfo): Promise<void> {
+  private async setPasswordWithToken(purpose: AuthTokenPurpose, input: PasswordChoice, request: RequestInfo) {
     const refusal = new InvalidTokenError(purpose === 'activation' ? 'activation' : 'reset');
     await this.deps.throttles.tokenUseIp.reserveOrThrow(ipBucket(request.ip));
     // A dead token is refused before the (deliberately slow) hash of the new password.
@@ -162,10 +191,9 @@ export class UserAuthService {
     const done = await this.deps.db.transaction(async (tx) => {
       const userId = await consumeAuthToken(tx, input.token, purpose);
       if (!userId) return false;
-      await tx
-        .update(users)
-        .set({ passwordHash, updatedAt: sql`now()`, activatedAt: sql`coalesce(${users.activatedAt}, now())`, credentialEpoch: sql`${users.credentialEpoch} + 1` })
-        .where(eq(users.id, userId));
+      const activatedAt = sql`coalesce(${users.activatedAt}, now())`;
+      const chosen = { passwordHash, credentialEpoch: nextEpoch, updatedAt: sql`now()`, activatedAt };
+      await tx.update(users).set(chosen).where(eq(users.id, userId));
       await revokeAuthTokens(tx, userId);
       const revoked = await revokeUserSessions(tx, userId);
       if (purpose === 'password_reset') await enqueueMail(tx, passwordChangedMail(owner.email, new Date()));
@@ -186,7 +214,10 @@ export class UserAuthService {
     input: { userId: string; sessionId: string; currentPassword: string; newPassword: string },
     request: RequestInfo,
   ): Promise<number> {
-    const [user] = await this.deps.db.select({ email: users.email, passwordHash: users.passwordHash }).from(users).where(eq(users.id, input.userId));
+    const [user] = await this.deps.db
+      .select({ email: users.email, passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.id, input.userId));
     if (!user?.passwordHash) throw new SessionEndedError();
     await this.deps.throttles.loginAccount.reserveOrThrow(user.email);
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
@@ -200,7 +231,7 @@ export class UserAuthService {
     const epoch = await this.deps.db.transaction(async (tx) => {
       const [changed] = await tx
         .update(users)
-        .set({ passwordHash, updatedAt: sql`now()`, credentialEpoch: sql`${users.credentialEpoch} + 1` })
+        .set({ passwordHash, updatedAt: sql`now()`, credentialEpoch: nextEpoch })
         .where(and(eq(users.id, input.userId), eq(users.passwordHash, verified)))
         .returning({ credentialEpoch: users.credentialEpoch });
       if (!changed) throw new WrongCurrentPasswordError();
@@ -213,7 +244,8 @@ export class UserAuthService {
       await revokeAuthTokens(tx, input.userId); // a reset link mailed earlier must not undo this change
       const revoked = await revokeUserSessions(tx, input.userId, input.sessionId);
       await enqueueMail(tx, passwordChangedMail(user.email, new Date()));
-      await this.deps.audit.record(this.entry(request, 'password_changed', input.userId, { sessionsRevoked: revoked }), auditSink(tx));
+      const details = { sessionsRevoked: revoked };
+      await this.deps.audit.record(this.entry(request, 'password_changed', input.userId, details), auditSink(tx));
       return changed.credentialEpoch;
     });
     this.deps.afterCommit?.();

@@ -9,6 +9,7 @@ const PURPOSE = /^[\w.:-]{1,100}$/;
 export function deriveKey(secret: string, purpose: string, bytes = 32): string {
   if (secret.length === 0) throw new RangeError('secret must not be empty');
   if (!PURPOSE.test(purpose)) throw new RangeError('purpose must be 1–100 of [A-Za-z0-9_.:-]');
-  if (!Number.isInteger(bytes) || bytes < 16 || bytes > 64) throw new RangeError('bytes must be an integer within [16, 64]');
+  const sizeOk = Number.isInteger(bytes) && bytes >= 16 && bytes <= 64;
+  if (!sizeOk) throw new RangeError('bytes must be an integer within [16, 64]');
   return Buffer.from(hkdfSync('sha256', secret, '', purpose, bytes)).toString('base64url');
 }

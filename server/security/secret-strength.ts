@@ -13,7 +13,8 @@ const CLASSES: [RegExp, number][] = [[/[a-z]/, 26], [/[A-Z]/, 26], [/[0-9]/, 10]
 
 /** Bits per character: at most what its character classes allow, and barely more than their spread. */
 function bitsPerCharacter(chars: string[]): number {
-  const alphabet = CLASSES.filter(([pattern]) => chars.some((char) => pattern.test(char))).reduce((sum, [, size]) => sum + size, 0);
+  const present = CLASSES.filter(([pattern]) => chars.some((char) => pattern.test(char)));
+  const alphabet = present.reduce((sum, [, size]) => sum + size, 0);
   return Math.min(Math.log2(alphabet), shannonBitsPerCharacter(chars) + 1);
 }
 
@@ -52,5 +53,6 @@ export const MIN_SECRET_BITS = 90;
 export function weakSecretReason(secret: string, minBits = MIN_SECRET_BITS): string | null {
   const bits = estimateSecretBits(secret);
   if (bits >= minBits) return null;
-  return `looks guessable (about ${bits} bits of entropy, at least ${minBits} needed); use a random value, e.g. \`openssl rand -base64 48\``;
+  const advice = 'use a random value, e.g. `openssl rand -base64 48`';
+  return `looks guessable (about ${bits} bits of entropy, at least ${minBits} needed); ${advice}`;
 }

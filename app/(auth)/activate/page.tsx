@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ActivateForm } from './activate-form';
+import { ChoosePasswordForm } from '../choose-password-form';
 
 export const metadata: Metadata = { title: 'Choose your password', referrer: 'no-referrer' };
 
@@ -12,12 +12,12 @@ export default async function ActivatePage({ searchParams }: { searchParams: Pro
     <>
       <h1>Choose your password</h1>
       {/* Rendered even without a token: the form keeps the token after it leaves the address bar. */}
-      <ActivateForm token={typeof token === 'string' ? token : ''}>
+      <ChoosePasswordForm flow="activate" token={typeof token === 'string' ? token : ''}>
         <p>
-          This page needs the link from your activation email. Lost it, or did it expire? <Link href="/signup">Sign up again</Link> with
-          the same address for a new one.
+          This page needs the link from your activation email. Lost it, or did it expire?{' '}
+          <Link href="/signup">Sign up again</Link> with the same address for a new one.
         </p>
-      </ActivateForm>
+      </ChoosePasswordForm>
     </>
   );
 }

@@ -8,7 +8,9 @@ export function SignupForm() {
   return (
     <MutationForm
       submitLabel="Sign up"
-      fields={[{ name: 'email', label: 'Email', type: 'email', autoComplete: 'email', hint: 'We mail you a link to choose your password.' }]}
+      fields={[
+        { name: 'email', label: 'Email', type: 'email', autoComplete: 'email', hint: 'We mail you a link to pick a password.' },
+      ]}
       submit={(values) => client.auth.signup.mutate({ email: values.email ?? '' })}
     />
   );

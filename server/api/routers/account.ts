@@ -33,14 +33,16 @@ export const accountRouter = createTRPCRouter({
   revokeOtherSessions: protectedProcedure.mutation(async ({ ctx }) => {
     const { revoked, credentialEpoch } = await signOutEverywhereElse(ctx.db, ctx.auth.userId, ctx.auth.sessionId);
     await rememberDevice(ctx.headers, ctx.resHeaders, { userId: ctx.auth.userId, epoch: credentialEpoch });
-    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details: { others: revoked } });
+    const details = { others: revoked };
+    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details });
     return { revoked };
   }),
 
   changePassword: protectedProcedure
     .input(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
-      const epoch = await getAuthService().changePassword({ ...input, userId: ctx.auth.userId, sessionId: ctx.auth.sessionId }, requestInfo(ctx));
+      const caller = { userId: ctx.auth.userId, sessionId: ctx.auth.sessionId };
+      const epoch = await getAuthService().changePassword({ ...input, ...caller }, requestInfo(ctx));
       await rememberDevice(ctx.headers, ctx.resHeaders, { userId: ctx.auth.userId, epoch });
       return { message: 'Password changed. Your other sessions were signed out.' };
     }),

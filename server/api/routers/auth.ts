@@ -36,8 +36,9 @@ export const authRouter = createTRPCRouter({
     const knownDevice = (account: { id: string; credentialEpoch: number }) => knownDeviceFor(device, account);
     const result = await getAuthService().login({ ...input, knownDevice }, requestInfo(ctx));
     await writeSessionCookie(ctx.resHeaders, result.token);
-    if (!result.pendingSecondFactor) await rememberDevice(ctx.headers, ctx.resHeaders, { userId: result.userId, epoch: result.credentialEpoch });
-    return { pendingSecondFactor: result.pendingSecondFactor };
+    if (result.pendingSecondFactor) return { pendingSecondFactor: true };
+    await rememberDevice(ctx.headers, ctx.resHeaders, { userId: result.userId, epoch: result.credentialEpoch });
+    return { pendingSecondFactor: false };
   }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {
