@@ -14,11 +14,13 @@ const FLOWS = {
 };
 type PasswordFlow = keyof typeof FLOWS;
 
+type Props = { flow: PasswordFlow; token: string; children: ReactNode };
+
 /**
  * "Choose a password" for the token of an emailed link — the first one (activation) or a new one
  * (reset) — or `children` when the page was opened without a token.
  */
-export function ChoosePasswordForm({ flow, token, children }: { flow: PasswordFlow; token: string; children: ReactNode }) {
+export function ChoosePasswordForm({ flow, token, children }: Props) {
   const client = useTRPCClient();
   const kept = useTokenFromUrl(token);
   const [done, setDone] = useState(false);
