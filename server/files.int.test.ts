@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
+import { authFlows } from '@/server/auth/int-helpers';
 import { TestClient } from '@/test/client';
-import { latestMail, testSql, tokenFrom, type TestSql, uniqueEmail } from '@/test/db';
+import { testSql, type TestSql, uniqueEmail } from '@/test/db';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
@@ -57,12 +58,9 @@ afterAll(async () => {
 });
 
 async function signedInUser(origin = app.origin): Promise<TestClient> {
-  const email = uniqueEmail('files');
-  const client = await new TestClient(origin).start('/signup');
-  await client.mutation('auth.signup', { email, password: PASSWORD });
-  await client.mutation('auth.activate', { token: tokenFrom((await latestMail(sql, email, 'activation'))?.text) });
-  expect((await client.mutation('auth.login', { email, password: PASSWORD })).status).toBe(200);
-  return client;
+  const flows = authFlows({ ...app, origin }, sql);
+  const email = await flows.signUpAndActivate(uniqueEmail('files'), PASSWORD);
+  return flows.signedIn(email, PASSWORD, new TestClient(origin));
 }
 
 async function upload(client: TestClient, bytes: Buffer, name: string, type: string, origin = app.origin) {
