@@ -25,7 +25,7 @@ export type LoginResult = {
 export type PasswordChoice = { token: string; password: string };
 const nextEpoch = sql`${users.credentialEpoch} + 1`;
 /** The device id when the browser signed in to this account since its credentials last changed. */
-export type KnownDevice = (account: { id: string; credentialEpoch: number }) => string | null;
+export type KnownDeviceLookup = (account: { id: string; credentialEpoch: number }) => string | null;
 
 type Dependencies = {
   db: Database;
@@ -114,7 +114,7 @@ export class UserAuthService {
    * answer as a wrong password, so neither the answer nor its timing reveals them.
    */
   async login(
-    input: { email: string; password: string; knownDevice: KnownDevice },
+    input: { email: string; password: string; knownDevice: KnownDeviceLookup },
     request: RequestInfo,
   ): Promise<LoginResult> {
     const { throttles } = this.deps;
