@@ -18,8 +18,11 @@ export const users = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     email: text('email').notNull(),
-    passwordHash: text('password_hash').notNull(),
+    /** Null until the owner of the address chooses a password through the emailed link. */
+    passwordHash: text('password_hash'),
     activatedAt: timestamp('activated_at', { withTimezone: true }),
+    /** Bumped by every reset, change and "sign out everywhere": device exemptions from older epochs lapse. */
+    credentialEpoch: integer('credential_epoch').notNull().default(0),
     totpSecret: text('totp_secret'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

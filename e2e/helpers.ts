@@ -17,22 +17,29 @@ export async function newVisitor(browser: Browser): Promise<{ context: BrowserCo
   return { context, page: await context.newPage() };
 }
 
-/** Opens the mail catcher's inbox for one address and follows the first link of the newest mail with `subject`. */
-export async function openMailLink(page: Page, to: string, subject: RegExp): Promise<void> {
+/** Opens the mail catcher's inbox for one address until a mail with `subject` is there. */
+export async function expectMail(page: Page, to: string, subject: RegExp): Promise<void> {
   await expect(async () => {
     await page.goto(`${MAILBOX_URL}/?to=${encodeURIComponent(to)}`);
     await expect(page.getByRole('heading', { name: subject }).first()).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 15_000 });
+}
+
+/** Opens the mail catcher's inbox for one address and follows the first link of the newest mail with `subject`. */
+export async function openMailLink(page: Page, to: string, subject: RegExp): Promise<void> {
+  await expectMail(page, to, subject);
   await page.getByTestId('mail').filter({ has: page.getByRole('heading', { name: subject }) }).first().getByRole('link').first().click();
 }
 
+/** Email first: signup asks for the address only; the mailed link leads to "choose your password". */
 export async function signUpAndActivate(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.goto('/signup');
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign up' }).click();
   await expect(page.getByRole('status')).toContainText('Check your inbox');
   await openMailLink(page, email, /Activate your Bastion account/);
+  await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Activate my account' }).click();
   await expect(page.getByRole('status').first()).toContainText('Your account is active');
 }

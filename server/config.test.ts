@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config';
 const production = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
-  SESSION_SECRET: 'x'.repeat(40),
+  SESSION_SECRET: 'Zq4mT8vKp2Lx9RwB7nHc3YdF6gJs1AeU0tPo5iMk',
   APP_ORIGIN: 'https://app.example.com',
   ENCRYPTION_KEY: 'q3Vb8cY4pXH0d7sN2kLmR9tW1eZ6uJ5oA8gF3hT0yC4',
   SMTP_URL: 'smtp://mailer:secret@smtp.example.com:587',
@@ -96,6 +96,15 @@ describe('loadConfig', () => {
     const dev = loadConfig({}).sessionSecrets[0] ?? '';
     expect(problemsOf({ ...production, SESSION_SECRET: dev })[0]).toMatch(/development default/);
     expect(problemsOf({ ...production, SSRF_TEST_ALLOW_LOOPBACK_PORT: '8080' })[0]).toMatch(/^SSRF_TEST_ALLOW_LOOPBACK_PORT/);
+  });
+
+  it('refuses guessable session secrets in production, previous ones included, and says how to make one', () => {
+    expect(problemsOf({ ...production, SESSION_SECRET: 'x'.repeat(40) })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: looks guessable \(about \d+ bits of entropy, at least 90 needed\); use/),
+    ]);
+    const previous = problemsOf({ ...production, SESSION_SECRETS_PREVIOUS: 'thisismysupersecretsessionsecret' });
+    expect(previous[0]).toMatch(/^SESSION_SECRETS_PREVIOUS\[0\]: looks guessable/);
+    expect(problemsOf({ SESSION_SECRET: 'x'.repeat(40) })).toEqual([]);
   });
 
   it('keeps previous session secrets for rotation, newest first', () => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseTrustedProxies } from './security/client-ip';
 import { parseEncryptionKey } from './security/encryption';
 import { assertNameservers } from './security/outbound-dns';
+import { weakSecretReason } from './security/secret-strength';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
 // Development data is encrypted too (so the code path is the one production runs), with a key
@@ -107,6 +108,7 @@ function productionProblems(env: Env): string[] {
   if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production (postgres://user:pass@host:5432/db)');
   if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production (at least 32 random characters)');
   if (env.SESSION_SECRET === DEV_SESSION_SECRET) problems.push('SESSION_SECRET: the development default cannot be used in production');
+  problems.push(...weakSecretProblems(env));
   if (!env.APP_ORIGIN) problems.push('APP_ORIGIN: required in production (the public https:// origin, e.g. https://app.example.com)');
   if (env.APP_ORIGIN && !isSecureOrigin(env.APP_ORIGIN)) problems.push('APP_ORIGIN: must be https:// in production (http is allowed only for loopback)');
   if (!env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required in production (32 random bytes: openssl rand -base64 32)');
@@ -117,6 +119,17 @@ function productionProblems(env: Env): string[] {
   if (env.SMTP_URL && env.MAIL_DELIVERY === 'outbox') problems.push('MAIL_DELIVERY: outbox and SMTP_URL together are ambiguous; drop one');
   if (env.SSRF_TEST_ALLOW_LOOPBACK_PORT) problems.push('SSRF_TEST_ALLOW_LOOPBACK_PORT: test-only, must not be set in production');
   return problems;
+}
+
+function weakSecretProblems(env: Env): string[] {
+  const named = [
+    ...(env.SESSION_SECRET ? [{ name: 'SESSION_SECRET', secret: env.SESSION_SECRET }] : []),
+    ...env.SESSION_SECRETS_PREVIOUS.map((secret, index) => ({ name: `SESSION_SECRETS_PREVIOUS[${index}]`, secret })),
+  ];
+  return named.flatMap(({ name, secret }) => {
+    const reason = weakSecretReason(secret);
+    return reason ? [`${name}: ${reason}`] : [];
+  });
 }
 
 function isSecureOrigin(value: string): boolean {

@@ -1,56 +1,34 @@
 import { createHash } from 'node:crypto';
 import { unsealData } from 'iron-session';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startApp, type RunningApp, TEST_SESSION_SECRET } from '@/test/app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '@/server/security/password';
+import { deriveKey } from '@/server/security/hkdf';
+import { TEST_SESSION_SECRET } from '@/test/app';
 import { SESSION_COOKIE, TestClient } from '@/test/client';
-import { latestMail, testSql, tokenFrom, type TestSql, uniqueEmail } from '@/test/db';
+import { latestMail, tokenFrom, uniqueEmail } from '@/test/db';
+import { type AuthTestApp, PASSWORD, useAuthTestApp } from './int-helpers';
 
-const databaseUrl = inject('databaseUrl');
-const redisUrl = inject('redisUrl');
-const PASSWORD = 'correct horse battery staple';
+const context = useAuthTestApp();
+let app: AuthTestApp['app'], sql: AuthTestApp['sql'], flows: AuthTestApp['flows'];
+beforeAll(() => ({ app, sql, flows } = context));
 
-let app: RunningApp;
-let sql: TestSql;
-
-beforeAll(async () => {
-  sql = testSql(databaseUrl);
-  app = await startApp({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? undefined });
-});
-afterAll(async () => {
-  await app?.stop();
-  await sql?.end();
-});
-
-async function signUpAndActivate(email = uniqueEmail(), password = PASSWORD): Promise<string> {
-  const client = await new TestClient(app.origin).start('/signup');
-  expect((await client.mutation('auth.signup', { email, password })).status).toBe(200);
-  const token = tokenFrom((await latestMail(sql, email, 'activation'))?.text);
-  expect((await client.mutation('auth.activate', { token })).status).toBe(200);
-  return email;
-}
-
-async function signedIn(email: string, password = PASSWORD): Promise<TestClient> {
-  const client = await new TestClient(app.origin).start();
-  const reply = await client.mutation('auth.login', { email, password });
-  expect(reply.status, reply.text).toBe(200);
-  return client;
-}
-
+const signUpAndActivate = (email?: string, password?: string) => flows.signUpAndActivate(email, password);
+const signedIn = (email: string, password?: string) => flows.signedIn(email, password);
+const userIdOf = (email: string) => flows.userIdOf(email);
 const auditCount = (event: string, userId: string) =>
   sql<{ n: number }[]>`select count(*)::int as n from audit_events where event = ${event} and user_id = ${userId}`.then((rows) => rows[0]?.n ?? 0);
-const userIdOf = (email: string) => sql<{ id: string }[]>`select id from users where email = ${email}`.then((rows) => rows[0]?.id ?? '');
 
-describe('signup and activation', () => {
+describe('signup and activation (email first)', () => {
   it('answers the same for a new and an existing address, and mails each owner what fits', async () => {
     const email = await signUpAndActivate();
     const fresh = uniqueEmail('fresh');
     const client = await new TestClient(app.origin).start('/signup');
-    const forNew = await client.mutation('auth.signup', { email: fresh, password: PASSWORD });
-    const forExisting = await client.mutation('auth.signup', { email: email.toUpperCase(), password: PASSWORD });
+    const forNew = await client.mutation('auth.signup', { email: fresh });
+    const forExisting = await client.mutation('auth.signup', { email: email.toUpperCase() });
     expect(forExisting.status).toBe(forNew.status);
     expect(forExisting.text).toBe(forNew.text);
-    expect((await latestMail(sql, fresh))?.kind).toBe('activation');
-    expect((await latestMail(sql, email))?.kind).toBe('already_registered');
+    expect(await flows.waitForMail(fresh, 'activation')).toMatch(/\/activate\?token=/);
+    expect(await flows.waitForMail(email, 'already_registered')).toMatch(/sign in at/);
   });
 
   it('cannot be used to flood an inbox: repeated signups for one address send at most 3 mails an hour, same answer', async () => {
@@ -58,10 +36,15 @@ describe('signup and activation', () => {
     const replies = [];
     for (let i = 0; i < 5; i += 1) {
       const client = await new TestClient(app.origin).start('/signup'); // a new IP each time
-      replies.push(await client.mutation('auth.signup', { email, password: PASSWORD }));
+      replies.push(await client.mutation('auth.signup', { email }));
     }
     expect(new Set(replies.map((reply) => `${reply.status} ${reply.text}`)).size).toBe(1);
     expect(replies[0]?.status).toBe(200);
+    const userId = await userIdOf(email);
+    for (let poll = 0; poll < 200 && (await auditCount('signup_existing_email', userId)) < 5; poll += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await auditCount('signup_existing_email', userId)).toBe(5);
     const [row] = await sql<{ n: number }[]>`select count(*)::int as n from mail_outbox where "to" = ${email}`;
     expect(row?.n).toBe(3);
   });
@@ -69,39 +52,72 @@ describe('signup and activation', () => {
   it('stores only the hash of the activation token, with a 24 h lifetime, and uses it once', async () => {
     const email = uniqueEmail();
     const client = await new TestClient(app.origin).start('/signup');
-    await client.mutation('auth.signup', { email, password: PASSWORD });
-    const token = tokenFrom((await latestMail(sql, email, 'activation'))?.text);
+    await client.mutation('auth.signup', { email });
+    const token = tokenFrom(await flows.waitForMail(email, 'activation'));
     const rows = await sql<{ token_hash: string; hours: number }[]>`
       select token_hash, extract(epoch from expires_at - created_at) / 3600 as hours from auth_tokens where token_hash = ${createHash('sha256').update(token).digest('hex')}`;
     expect(rows).toHaveLength(1);
     expect(Number(rows[0]?.hours)).toBeCloseTo(24, 1);
     expect((await sql`select 1 from auth_tokens where token_hash = ${token}`).length).toBe(0);
-    expect((await client.mutation('auth.activate', { token })).status).toBe(200);
-    const again = await client.mutation('auth.activate', { token });
+    expect((await client.mutation('auth.activate', { token, password: PASSWORD })).status).toBe(200);
+    const again = await client.mutation('auth.activate', { token, password: 'a different passphrase' });
     expect(again.status).toBe(400);
     expect(again.error?.message).toMatch(/invalid, used or expired/);
+    expect((await flows.signedIn(email)).cookies.has(SESSION_COOKIE)).toBe(true);
   });
 
-  it('refuses sign-in before activation, but says so only after a correct password', async () => {
-    const email = uniqueEmail();
+  it('answers a sign-in to an unfinished signup like one to an unknown address, whatever the password', async () => {
+    const pending = uniqueEmail('pending');
     const client = await new TestClient(app.origin).start('/signup');
-    await client.mutation('auth.signup', { email, password: PASSWORD });
-    const wrong = await client.mutation('auth.login', { email, password: 'not the password at all' });
-    expect(wrong.status).toBe(401);
-    expect(wrong.error?.message).toBe('Incorrect email or password.');
-    const right = await client.mutation('auth.login', { email, password: PASSWORD });
-    expect(right.status).toBe(403);
-    expect(right.error?.message).toMatch(/not activated/);
-    expect(right.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
+    // An attacker signs up for someone else's address, passing a password the API no longer takes.
+    await client.mutation('auth.signup', { email: pending, password: PASSWORD });
+    await flows.waitForMail(pending, 'activation');
+    const forPending = await client.mutation('auth.login', { email: pending, password: PASSWORD });
+    const forUnknown = await client.mutation('auth.login', { email: uniqueEmail('nobody'), password: PASSWORD });
+    expect(forPending.status).toBe(401);
+    expect(forPending.text).toBe(forUnknown.text);
+    expect(forPending.text).not.toMatch(/activat/i);
+    expect(forPending.headers.getSetCookie().some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
   });
 
-  it('rejects weak and common passwords with 422 and a message safe to show', async () => {
+  it('never turns a stranger\'s signup into an account with the stranger\'s password', async () => {
+    const victim = uniqueEmail('victim');
+    const attacker = await new TestClient(app.origin).start('/signup');
+    await attacker.mutation('auth.signup', { email: victim, password: 'the attacker chose this' });
+    const token = tokenFrom(await flows.waitForMail(victim, 'activation'));
+    const owner = await new TestClient(app.origin).start('/activate');
+    expect((await owner.mutation('auth.activate', { token, password: 'the owner chose this one' })).status).toBe(200);
+    const attempt = await attacker.mutation('auth.login', { email: victim, password: 'the attacker chose this' });
+    expect(attempt.status).toBe(401);
+    await flows.signedIn(victim, 'the owner chose this one');
+  });
+
+  it('an unactivated account holding a password (pre email first) neither signs in with it nor keeps it', async () => {
+    const email = uniqueEmail('legacy');
+    const strangersHash = await hashPassword('the attacker chose this');
+    await sql`insert into users (email, password_hash) values (${email}, ${strangersHash})`;
+    const attacker = await new TestClient(app.origin).start();
+    expect((await attacker.mutation('auth.login', { email, password: 'the attacker chose this' })).status).toBe(401);
+    await (await new TestClient(app.origin).start('/signup')).mutation('auth.signup', { email });
+    const token = tokenFrom(await flows.waitForMail(email, 'activation'));
+    const chosen = await attacker.mutation('auth.activate', { token, password: 'the owner chose this one' });
+    expect(chosen.status).toBe(200);
+    expect((await attacker.mutation('auth.login', { email, password: 'the attacker chose this' })).status).toBe(401);
+    await flows.signedIn(email, 'the owner chose this one');
+  });
+
+  it('refuses weak or common passwords and the address itself (422, safe message); the link still works', async () => {
+    const email = uniqueEmail('weakling');
     const client = await new TestClient(app.origin).start('/signup');
-    for (const password of ['short', 'password1234', 'qwertyuiop123']) {
-      const reply = await client.mutation('auth.signup', { email: uniqueEmail(), password });
+    await client.mutation('auth.signup', { email });
+    const token = tokenFrom(await flows.waitForMail(email, 'activation'));
+    const local = email.split('@')[0] ?? '';
+    for (const password of ['short', 'password1234', 'qwertyuiop123', `${local} is my password`]) {
+      const reply = await client.mutation('auth.activate', { token, password });
       expect(reply.status, password).toBe(422);
       expect(reply.error?.message).not.toMatch(/stack|Error:/);
     }
+    expect((await client.mutation('auth.activate', { token, password: PASSWORD })).status).toBe(200);
   });
 });
 
@@ -127,11 +143,7 @@ describe('login throttling (attack tests)', () => {
     const email = await signUpAndActivate();
     const owner = await signedIn(email);
     await owner.mutation('auth.logout');
-    // Attackers from many IPs exhaust the per-account budget.
-    for (let round = 0; round < 12; round += 1) {
-      const attacker = await new TestClient(app.origin).start();
-      await Promise.all(Array.from({ length: 4 }, () => attacker.mutation('auth.login', { email, password: 'attacker guess 123' })));
-    }
+    await flows.burnAccountBudget(email); // attackers from many IPs
     const stranger = await new TestClient(app.origin).start();
     expect((await stranger.mutation('auth.login', { email, password: PASSWORD })).status).toBe(429);
     const again = await owner.mutation('auth.login', { email, password: PASSWORD });
@@ -167,7 +179,7 @@ describe('login throttling (attack tests)', () => {
 });
 
 describe('sessions', () => {
-  it('keeps only the SHA-256 of the session token, sealed in a __Host- cookie that is HttpOnly, Secure and SameSite=Lax', async () => {
+  it('keeps only the SHA-256 of the session token, sealed under a derived key in a strict __Host- cookie', async () => {
     const email = await signUpAndActivate();
     const client = await new TestClient(app.origin).start();
     const reply = await client.mutation('auth.login', { email, password: PASSWORD });
@@ -176,8 +188,14 @@ describe('sessions', () => {
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/SameSite=Lax/i);
     const sealed = client.cookies.get(SESSION_COOKIE) ?? '';
-    const secretId = String(Number.parseInt(createHash('sha256').update(TEST_SESSION_SECRET).digest('hex').slice(0, 8), 16));
-    const { t: token } = await unsealData<{ t: string }>(decodeURIComponent(sealed), { password: { [secretId]: TEST_SESSION_SECRET } });
+    // Sealed with a key derived for sessions alone, never with the raw secret.
+    const key = deriveKey(TEST_SESSION_SECRET, 'bastion:session-seal:v1');
+    const sha = (value: string) => createHash('sha256').update(value).digest('hex');
+    const idOf = (value: string) => String(Number.parseInt(sha(value).slice(0, 8), 16));
+    const seal = decodeURIComponent(sealed);
+    const raw = { [idOf(TEST_SESSION_SECRET)]: TEST_SESSION_SECRET };
+    await expect(unsealData(seal, { password: raw })).resolves.toEqual({});
+    const { t: token } = await unsealData<{ t: string }>(seal, { password: { [idOf(key)]: key } });
     expect(token).toHaveLength(43);
     expect((await sql`select 1 from sessions where token_hash = ${createHash('sha256').update(token).digest('hex')}`).length).toBe(1);
     expect((await sql`select 1 from sessions where token_hash = ${token}`).length).toBe(0);
@@ -260,11 +278,43 @@ describe('password reset (attack tests)', () => {
     expect(unknown.text).toBe(known.text);
   });
 
-  it('20 parallel uses of one reset token: exactly one succeeds', async () => {
+  it('answers reset and signup requests before looking at the account: the same, while its row is locked', async () => {
     const email = await signUpAndActivate();
     const client = await new TestClient(app.origin).start('/forgot-password');
-    await client.mutation('auth.requestPasswordReset', { email });
-    const token = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+    const before = await latestMail(sql, email, 'password_reset');
+    // While this transaction holds the row, any request that touched the account would wait for it.
+    const answers = await sql.begin(async (tx) => {
+      await tx`select id from users where email = ${email} for update`;
+      return [
+        await client.mutation('auth.requestPasswordReset', { email }),
+        await client.mutation('auth.requestPasswordReset', { email: uniqueEmail('nobody') }),
+        await client.mutation('auth.signup', { email }),
+        await client.mutation('auth.signup', { email: uniqueEmail('newcomer') }),
+      ];
+    });
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
+    // Once the row is free, the work done after the answers delivers the mail.
+    expect(await flows.resetToken(email)).not.toBe(before === undefined ? '' : tokenFrom(before.text));
+    expect(await flows.waitForMail(email, 'already_registered')).toMatch(/already has one/);
+  }, 30_000);
+
+  it('applies the "not your email" rule to a new password chosen by reset', async () => {
+    const email = await signUpAndActivate();
+    const token = await flows.resetToken(email);
+    const client = await new TestClient(app.origin).start('/reset-password');
+    const local = email.split('@')[0] ?? '';
+    const password = `${local.toUpperCase()} forever and ever`;
+    const reply = await client.mutation('auth.resetPassword', { token, password });
+    expect(reply.status).toBe(422);
+    expect(reply.error?.message).toBe('Do not use your email address in your password.');
+    const unrelated = await client.mutation('auth.resetPassword', { token, password: 'an unrelated passphrase' });
+    expect(unrelated.status).toBe(200);
+  });
+
+  it('20 parallel uses of one reset token: exactly one succeeds', async () => {
+    const email = await signUpAndActivate();
+    const token = await flows.resetToken(email);
     const replies = await Promise.all(
       Array.from({ length: 20 }, (_, i) => new TestClient(app.origin).start('/reset-password').then((c) => c.mutation('auth.resetPassword', { token, password: `brand new passphrase ${i}` }))),
     );
@@ -275,9 +325,8 @@ describe('password reset (attack tests)', () => {
   it('a sign-in racing a reset never outlives it: after both, no session of the old password survives (8 rounds)', async () => {
     for (let round = 0; round < 8; round += 1) {
       const email = await signUpAndActivate();
-      const requester = await new TestClient(app.origin).start('/forgot-password');
-      await requester.mutation('auth.requestPasswordReset', { email });
-      const token = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+      const token = await flows.resetToken(email);
+      const requester = await new TestClient(app.origin).start('/reset-password');
       const attacker = await new TestClient(app.origin).start('/login');
       // The attacker knows the old password and signs in at the moment the owner resets it.
       const [login] = await Promise.all([
@@ -290,11 +339,35 @@ describe('password reset (attack tests)', () => {
     }
   });
 
+  it('a password change racing a reset never undoes it: a successful reset stands (8 rounds)', async () => {
+    let resetsThatWon = 0;
+    for (let round = 0; round < 8; round += 1) {
+      const email = await signUpAndActivate();
+      const attacker = await signedIn(email); // a stolen session, and the old password
+      const token = await flows.resetToken(email);
+      const owner = await new TestClient(app.origin).start('/reset-password');
+      const fresh = `a fresh passphrase ${round}`;
+      // Changes "to the same password" kept in flight while the owner resets.
+      const sameAgain = { currentPassword: PASSWORD, newPassword: PASSWORD };
+      const replies = await Promise.all([
+        ...Array.from({ length: 3 }, () => attacker.mutation('account.changePassword', sameAgain)),
+        owner.mutation('auth.resetPassword', { token, password: fresh }),
+      ]);
+      // A change that committed first withdrew the reset link (400): nothing to undo then.
+      if (replies.at(-1)?.status !== 200) continue;
+      resetsThatWon += 1;
+      const stranger = await new TestClient(app.origin).start();
+      expect((await stranger.mutation('auth.login', { email, password: PASSWORD })).status, `round ${round}`).toBe(401);
+      expect((await stranger.mutation('auth.login', { email, password: fresh })).status, `round ${round}`).toBe(200);
+      expect((await attacker.query('auth.me')).data).toBeNull();
+    }
+    expect(resetsThatWon).toBeGreaterThan(0);
+  });
+
   it('a password change withdraws reset links mailed before it', async () => {
     const email = await signUpAndActivate();
-    const requester = await new TestClient(app.origin).start('/forgot-password');
-    await requester.mutation('auth.requestPasswordReset', { email });
-    const token = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+    const token = await flows.resetToken(email);
+    const requester = await new TestClient(app.origin).start('/reset-password');
     const owner = await signedIn(email);
     expect((await owner.mutation('account.changePassword', { currentPassword: PASSWORD, newPassword: 'the owner chose this one' })).status).toBe(200);
     expect((await requester.mutation('auth.resetPassword', { token, password: 'an attacker chose this one' })).status).toBe(400);
@@ -303,11 +376,9 @@ describe('password reset (attack tests)', () => {
 
   it('a new request invalidates the older link; the token lives one hour', async () => {
     const email = await signUpAndActivate();
-    const client = await new TestClient(app.origin).start('/forgot-password');
-    await client.mutation('auth.requestPasswordReset', { email });
-    const older = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
-    await client.mutation('auth.requestPasswordReset', { email });
-    const newer = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+    const client = await new TestClient(app.origin).start('/reset-password');
+    const older = await flows.resetToken(email);
+    const newer = await flows.resetToken(email);
     expect(newer).not.toBe(older);
     const [row] = await sql<{ minutes: number }[]>`select extract(epoch from expires_at - created_at) / 60 as minutes from auth_tokens where token_hash = ${createHash('sha256').update(newer).digest('hex')}`;
     expect(Number(row?.minutes)).toBeCloseTo(60, 0);
@@ -320,9 +391,8 @@ describe('password reset (attack tests)', () => {
     const victim = await signedIn(email);
     const thief = new TestClient(app.origin);
     thief.cookies.set(SESSION_COOKIE, victim.cookies.get(SESSION_COOKIE) ?? '');
-    const requester = await new TestClient(app.origin).start('/forgot-password');
-    await requester.mutation('auth.requestPasswordReset', { email });
-    const token = tokenFrom((await latestMail(sql, email, 'password_reset'))?.text);
+    const token = await flows.resetToken(email);
+    const requester = await new TestClient(app.origin).start('/reset-password');
     const reply = await requester.mutation('auth.resetPassword', { token, password: 'a completely new passphrase' });
     expect(reply.status).toBe(200);
     expect((await requester.query('auth.me')).data).toBeNull();
@@ -357,6 +427,24 @@ describe('password change', () => {
     expect((await here.query('auth.me')).data).not.toBeNull();
     expect((await elsewhere.query('auth.me')).data).toBeNull();
     expect((await latestMail(sql, email))?.kind).toBe('password_changed');
+  });
+});
+
+describe('password change on the account budget (attack tests)', () => {
+  it('wrong current passwords spend the account\'s sign-in budget and lockout, not one of their own', async () => {
+    const email = await signUpAndActivate();
+    const thief = await signedIn(email);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i += 1) {
+      const guess = { currentPassword: `guess number ${i} here`, newPassword: 'the thief wants this' };
+      statuses.push((await thief.mutation('account.changePassword', guess)).status);
+    }
+    expect(statuses).toEqual([...Array.from({ length: 10 }, () => 403), 429]);
+    // The same budget guards sign-in: a browser the owner never used is locked out too, and the lock grows.
+    const stranger = await new TestClient(app.origin).start();
+    const blocked = await stranger.mutation('auth.login', { email, password: PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
   });
 });
 

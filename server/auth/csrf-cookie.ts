@@ -3,6 +3,7 @@ import { getConfig } from '@/server/config';
 import { setCookie } from '@/server/security/cookies';
 import { createCsrfToken, sameToken, verifyCsrfToken } from '@/server/security/csrf';
 import { readCookie, sessionCookieName } from './cookie-read';
+import { purposeKeys } from './keys';
 
 /** `__Host-` whenever cookies are Secure (see csrf-names.ts). */
 export function csrfCookieName(): string {
@@ -20,7 +21,7 @@ export function csrfBinding(headers: Headers): string {
  */
 export function issueCsrfCookie(resHeaders: Headers, binding: string): void {
   const config = getConfig();
-  setCookie(resHeaders, csrfCookieName(), createCsrfToken(config.sessionSecrets[0] ?? '', binding), {
+  setCookie(resHeaders, csrfCookieName(), createCsrfToken(purposeKeys('csrf')[0] ?? '', binding), {
     httpOnly: false,
     sameSite: 'strict',
     secure: config.secureCookies,
@@ -29,7 +30,7 @@ export function issueCsrfCookie(resHeaders: Headers, binding: string): void {
 }
 
 export function hasValidCsrfCookie(headers: Headers): boolean {
-  return verifyCsrfToken(getConfig().sessionSecrets, readCookie(headers, csrfCookieName()), csrfBinding(headers));
+  return verifyCsrfToken(purposeKeys('csrf'), readCookie(headers, csrfCookieName()), csrfBinding(headers));
 }
 
 /** The double-submit check for a mutation: header equals cookie, and the cookie is ours for this session. */

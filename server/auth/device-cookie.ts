@@ -3,34 +3,57 @@ import { sealData, unsealData } from 'iron-session';
 import { getConfig } from '@/server/config';
 import { setCookie } from '@/server/security/cookies';
 import { decodeCookieValue, readCookie } from './cookie-read';
+import { sealingPasswords } from './keys';
 
 // A "device cookie" (OWASP): a sealed list of accounts that signed in successfully from this
-// browser. The per-account login budget does not apply to them, so an attacker who burns an
-// account's budget elsewhere cannot lock its owner out of their own browsers. Each cookie
-// carries a random device id with a login budget of its own (OWASP's per-device lockout), so a
-// copied cookie is worth one budget, however many IPs it is replayed from.
+// browser. The per-account and per-IP login budgets do not apply to them, so an attacker who burns
+// an account's budget elsewhere, or a busy shared address, cannot lock its owner out of their own
+// browsers. Each cookie carries a random device id with a login budget of its own (OWASP's
+// per-device lockout), so a copied cookie is worth one budget, however many IPs it is replayed
+// from. Each entry names the account's credential epoch: a reset, a change or "sign out
+// everywhere" bumps it, and every older entry stops counting.
 const MAX_ACCOUNTS = 5;
 const LIFETIME_SECONDS = 365 * 24 * 60 * 60;
 
 const cookieName = () => (getConfig().secureCookies ? '__Host-bastion_device' : 'bastion_device');
-const password = () => getConfig().sessionSecrets[0] ?? '';
 
-export type KnownDevice = { deviceId: string | null; userIds: string[] };
+export type DeviceAccount = { userId: string; epoch: number };
+export type KnownDevice = { deviceId: string | null; accounts: DeviceAccount[] };
 
+type Sealed = { d?: unknown; a?: unknown };
+
+const NONE: KnownDevice = { deviceId: null, accounts: [] };
+
+function accountsIn(value: unknown): DeviceAccount[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: { u?: unknown; e?: unknown }) =>
+    typeof entry?.u === 'string' && Number.isInteger(entry.e) ? [{ userId: entry.u, epoch: Number(entry.e) }] : [],
+  );
+}
+
+/** Unsealed with the current and every previous secret, so rotating SESSION_SECRET keeps exemptions. */
 export async function readDevice(headers: Headers): Promise<KnownDevice> {
   const raw = readCookie(headers, cookieName());
   const sealed = raw === undefined || raw.length > 4096 ? undefined : decodeCookieValue(raw);
-  if (!sealed) return { deviceId: null, userIds: [] };
-  const data = await unsealData<{ d?: unknown; u?: unknown }>(sealed, { password: password(), ttl: LIFETIME_SECONDS }).catch(() => ({}) as { d?: unknown; u?: unknown });
-  // Cookies from before device ids existed carry none: they exempt nobody until renewed at the next sign-in.
-  if (typeof data.d !== 'string' || !Array.isArray(data.u)) return { deviceId: null, userIds: [] };
-  return { deviceId: data.d, userIds: data.u.filter((id): id is string => typeof id === 'string') };
+  if (!sealed) return NONE;
+  const options = { password: sealingPasswords('device-seal').all, ttl: LIFETIME_SECONDS };
+  const data = await unsealData<Sealed>(sealed, options).catch(() => ({}) as Sealed);
+  if (typeof data.d !== 'string') return NONE;
+  return { deviceId: data.d, accounts: accountsIn(data.a) };
 }
 
-export async function rememberDevice(requestHeaders: Headers, resHeaders: Headers, userId: string): Promise<void> {
+/** The device id when this browser signed in to the account since its credentials last changed. */
+export function knownDeviceFor(device: KnownDevice, account: { id: string; credentialEpoch: number }): string | null {
+  const known = device.accounts.some((entry) => entry.userId === account.id && entry.epoch === account.credentialEpoch);
+  return known ? device.deviceId : null;
+}
+
+export async function rememberDevice(requestHeaders: Headers, resHeaders: Headers, account: DeviceAccount) {
   const device = await readDevice(requestHeaders);
-  const known = device.userIds.filter((id) => id !== userId);
-  const sealed = await sealData({ d: device.deviceId ?? randomUUID(), u: [userId, ...known].slice(0, MAX_ACCOUNTS) }, { password: password(), ttl: LIFETIME_SECONDS });
+  const others = device.accounts.filter((entry) => entry.userId !== account.userId);
+  const entries = [account, ...others].slice(0, MAX_ACCOUNTS).map((entry) => ({ u: entry.userId, e: entry.epoch }));
+  const options = { password: sealingPasswords('device-seal').current, ttl: LIFETIME_SECONDS };
+  const sealed = await sealData({ d: device.deviceId ?? randomUUID(), a: entries }, options);
   setCookie(resHeaders, cookieName(), sealed, {
     maxAge: LIFETIME_SECONDS,
     sameSite: 'lax',

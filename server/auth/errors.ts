@@ -9,12 +9,12 @@ export class InvalidCredentialsError extends SecurityError {
   }
 }
 
-/** Said only after a correct password, so it reveals nothing to someone guessing. */
-export class AccountNotActivatedError extends SecurityError {
-  readonly status = 403;
+/** The session that asked was signed out meanwhile (a reset, "sign out everywhere"). */
+export class SessionEndedError extends SecurityError {
+  readonly status = 401;
 
   constructor() {
-    super('This account is not activated yet. Use the link we emailed you, or ask for a new one.');
+    super('Your session has ended. Sign in again.');
   }
 }
 

@@ -2,6 +2,7 @@ import { getAuditLog } from '@/server/audit';
 import { getConfig } from '@/server/config';
 import { getDb } from '@/server/db';
 import { deliverMailSoon } from '@/server/mail';
+import { runAfterResponse } from './background';
 import { sessionPolicy } from './request-session';
 import { getAuthThrottles } from './throttles';
 import { UserAuthService } from './user-auth-service';
@@ -16,6 +17,7 @@ export function getAuthService(): UserAuthService {
     audit: getAuditLog(),
     appOrigin: getConfig().appOrigin,
     sessionPolicy: sessionPolicy(),
+    afterResponse: runAfterResponse,
     afterCommit: deliverMailSoon,
   });
   return shared.bastionAuthService;

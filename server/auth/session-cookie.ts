@@ -1,23 +1,17 @@
-import { createHash } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { getConfig } from '@/server/config';
 import { clearCookie, setCookie } from '@/server/security/cookies';
 import { sessionCookieName } from './cookie-read';
 import { issueCsrfCookie } from './csrf-cookie';
+import { sealingPasswords } from './keys';
 
 export { readCookie, sessionCookieName } from './cookie-read';
 
 type SealedSession = { t?: string };
 
-// Stable numeric ids derived from each secret, so removing an old secret never shifts the others.
-const secretId = (secret: string) => String(Number.parseInt(createHash('sha256').update(secret).digest('hex').slice(0, 8), 16));
-
-function passwords() {
-  const [current, ...previous] = getConfig().sessionSecrets;
-  if (!current) throw new Error('no session secret configured');
-  const all = Object.fromEntries([current, ...previous].map((secret) => [secretId(secret), secret]));
-  return { currentId: secretId(current), current: { [secretId(current)]: current }, all };
-}
+// Sealed with a key derived for this purpose alone; cookies sealed with a raw secret (before keys
+// were derived) no longer open, and their owners sign in again once.
+const passwords = () => sealingPasswords('session-seal');
 
 export async function sealSessionToken(token: string): Promise<string> {
   return sealData({ t: token } satisfies SealedSession, { password: passwords().current, ttl: getConfig().sessionAbsoluteSeconds });

@@ -94,6 +94,22 @@ export async function revokeUserSessions(tx: Writer, userId: string, keepSession
   return deleted.length;
 }
 
+/**
+ * "Sign out everywhere else": revokes the other sessions and bumps the credential epoch, so no
+ * browser keeps a sign-in exemption (device-cookie.ts) it earned before. Returns both.
+ */
+export async function signOutEverywhereElse(db: Database, userId: string, keepSessionId: string) {
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(users)
+      .set({ credentialEpoch: sql`${users.credentialEpoch} + 1` })
+      .where(eq(users.id, userId))
+      .returning({ credentialEpoch: users.credentialEpoch });
+    const revoked = await revokeUserSessions(tx, userId, keepSessionId);
+    return { revoked, credentialEpoch: user?.credentialEpoch ?? 0 };
+  });
+}
+
 /** Housekeeping: removes sessions past their absolute or idle expiry. */
 export async function deleteExpiredSessions(db: Database, policy: SessionPolicy): Promise<number> {
   const deleted = await db

@@ -3,9 +3,10 @@ import { sharedThrottle } from '@/server/throttles';
 const HOUR = 60 * 60;
 
 /**
- * The budgets of the auth flows. Login: the seed's 5 failures per 5 minutes per email+IP pair,
- * a larger daily budget per IP, and a per-account budget with progressive lockout that browsers
- * the owner signed in from before are exempt from (see device-cookie.ts).
+ * The budgets of the auth flows. Login: 5 failures per 5 minutes per email+IP pair, a larger daily
+ * budget per IP, and a per-account budget with progressive lockout, which wrong current passwords
+ * in a password change spend too. Browsers the owner signed in from before are exempt from the IP
+ * and account budgets and spend one of their own (see device-cookie.ts).
  */
 export function getAuthThrottles() {
   return {
@@ -28,13 +29,10 @@ export function getAuthThrottles() {
     // Mails that signups send to one address (activation, "already registered"): past the budget
     // the answer stays the same and nothing is sent, so signup cannot be used to flood an inbox.
     signupMail: sharedThrottle({ namespace: 'signup-mail', maxAttempts: 3, windowSeconds: HOUR }),
-    activationIp: sharedThrottle({ namespace: 'activation-ip', maxAttempts: 10, windowSeconds: HOUR }),
-    activationEmail: sharedThrottle({ namespace: 'activation-email', maxAttempts: 3, windowSeconds: HOUR }),
     resetIp: sharedThrottle({ namespace: 'reset-ip', maxAttempts: 10, windowSeconds: HOUR }),
-    // Token uses (reset, activation) per IP: tokens cannot be guessed, but each reset use hashes a password.
+    // Token uses (reset, activation) per IP: tokens cannot be guessed, but each use hashes a password.
     tokenUseIp: sharedThrottle({ namespace: 'token-use-ip', maxAttempts: 30, windowSeconds: HOUR }),
     resetEmail: sharedThrottle({ namespace: 'reset-email', maxAttempts: 3, windowSeconds: HOUR }),
-    passwordChange: sharedThrottle({ namespace: 'password-change', maxAttempts: 5, windowSeconds: 15 * 60 }),
   };
 }
 

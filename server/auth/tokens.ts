@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { type AuthTokenPurpose, authTokens } from '@/db/schema';
+import { type AuthTokenPurpose, authTokens, users } from '@/db/schema';
 import type { Database } from '@/db/client';
 import { generateOpaqueToken, hashOpaqueToken } from '@/server/security/opaque-token';
 
@@ -26,23 +26,25 @@ export async function issueAuthToken(tx: Writer, userId: string, purpose: AuthTo
 }
 
 type Reader = Pick<Database, 'select'>;
+type TokenOwner = { userId: string; email: string };
 
 /**
- * A cheap look before expensive work (hashing a new password): is this token live right now?
- * Not a substitute for consumeAuthToken, which alone decides, atomically, who gets to use it.
+ * A cheap look before expensive work (hashing a new password): whose token is this, if it is live
+ * right now? Not a substitute for consumeAuthToken, which alone decides, atomically, who uses it.
  */
-export async function isLiveAuthToken(db: Reader, plaintext: string, purpose: AuthTokenPurpose): Promise<boolean> {
-  if (!WELL_FORMED.test(plaintext)) return false;
-  const rows = await db
-    .select({ id: authTokens.id })
+export async function liveAuthTokenOwner(db: Reader, plaintext: string, purpose: AuthTokenPurpose) {
+  if (!WELL_FORMED.test(plaintext)) return null;
+  const [owner] = await db
+    .select({ userId: users.id, email: users.email })
     .from(authTokens)
+    .innerJoin(users, eq(users.id, authTokens.userId))
     .where(and(eq(authTokens.tokenHash, hashOpaqueToken(plaintext)), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt), gt(authTokens.expiresAt, sql`now()`)));
-  return rows.length > 0;
+  return (owner as TokenOwner | undefined) ?? null;
 }
 
-/** Withdraws every unused token of a purpose (after a password change, outstanding reset links stop working). */
-export async function revokeAuthTokens(tx: Writer, userId: string, purpose: AuthTokenPurpose): Promise<void> {
-  await tx.delete(authTokens).where(and(eq(authTokens.userId, userId), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt)));
+/** Withdraws every unused token of the user (after a password is set, outstanding links stop working). */
+export async function revokeAuthTokens(tx: Writer, userId: string): Promise<void> {
+  await tx.delete(authTokens).where(and(eq(authTokens.userId, userId), isNull(authTokens.usedAt)));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { users } from '@/db/schema';
+import { and, eq, sql } from 'drizzle-orm';
+import { type AuthTokenPurpose, sessions, users } from '@/db/schema';
 import type { Database } from '@/db/client';
 import { enqueueMail } from '@/server/mail/outbox';
 import { activationMail, alreadyRegisteredMail, passwordChangedMail, passwordResetMail } from '@/server/mail/templates';
@@ -8,13 +8,24 @@ import { ipBucket } from '@/server/security/client-ip';
 import { UnprocessableError } from '@/server/security/errors';
 import { checkPasswordPolicy, hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from '@/server/security/password';
 import { auditSink } from '@/server/audit';
-import { AccountNotActivatedError, InvalidCredentialsError, InvalidTokenError, WrongCurrentPasswordError } from './errors';
+import type { AfterResponse } from './background';
+import { InvalidCredentialsError, InvalidTokenError, SessionEndedError, WrongCurrentPasswordError } from './errors';
 import { createSession, revokeUserSessions, type SessionPolicy } from './sessions';
 import type { AuthThrottles } from './throttles';
-import { consumeAuthToken, isLiveAuthToken, issueAuthToken, revokeAuthTokens } from './tokens';
+import { consumeAuthToken, issueAuthToken, liveAuthTokenOwner, revokeAuthTokens } from './tokens';
 
 export type RequestInfo = { ip: string; userAgent: string; method?: string; path?: string };
-export type LoginResult = { userId: string; sessionId: string; token: string; pendingSecondFactor: boolean };
+export type LoginResult = {
+  userId: string;
+  sessionId: string;
+  token: string;
+  pendingSecondFactor: boolean;
+  credentialEpoch: number;
+};
+export type PasswordChoice = { token: string; password: string };
+const nextEpoch = sql`${users.credentialEpoch} + 1`;
+/** The device id when the browser signed in to this account since its credentials last changed. */
+export type KnownDeviceLookup = (account: { id: string; credentialEpoch: number }) => string | null;
 
 type Dependencies = {
   db: Database;
@@ -22,12 +33,17 @@ type Dependencies = {
   audit: AuditLog;
   appOrigin: string;
   sessionPolicy: SessionPolicy;
+  afterResponse: AfterResponse;
   afterCommit?: () => void;
 };
 
 /**
  * Signup, activation, login, password reset and change. Every state change and its audit
  * event and mail are written in one transaction; mail is delivered after the commit.
+ *
+ * Signup asks for an address only; the mailed link leads to "choose your password", which sets
+ * the first password and activates the account. So nobody but the inbox owner ever chooses a
+ * password for an address, and nothing tells a stranger whether an address is registered.
  */
 export class UserAuthService {
   constructor(private readonly deps: Dependencies) {}
@@ -42,105 +58,113 @@ export class UserAuthService {
     return { event, userId, ip: request.ip, userAgent: request.userAgent, method: request.method, path: request.path, details };
   }
 
-  private assertPolicy(password: string, email?: string): void {
+  private assertPolicy(password: string, email: string): void {
     const verdict = checkPasswordPolicy(password, { email });
     if (!verdict.ok) throw new UnprocessableError(verdict.message);
   }
 
-  /** The same answer whether or not the address is registered; the mailbox owner learns which. */
-  async signup(input: { email: string; password: string }, request: RequestInfo): Promise<void> {
+  /**
+   * The same answer, after the same work, whether or not the address is registered: only the
+   * budgets (keyed by IP and address) are spent before answering; the account is looked at after.
+   */
+  async signup(email: string, request: RequestInfo): Promise<void> {
     await this.deps.throttles.signupIp.reserveOrThrow(ipBucket(request.ip));
-    this.assertPolicy(input.password, input.email);
-    const passwordHash = await hashPassword(input.password);
-    const mayMail = (await this.deps.throttles.signupMail.reserve(input.email)).allowed;
+    const mayMail = (await this.deps.throttles.signupMail.reserve(email)).allowed;
+    this.deps.afterResponse('signup', () => this.mailSignupLink(email, mayMail, request));
+  }
+
+  /** An activation link for a new or unfinished signup; "you already have an account" otherwise. */
+  private async mailSignupLink(email: string, mayMail: boolean, request: RequestInfo): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
-      const [created] = await tx.insert(users).values({ email: input.email, passwordHash }).onConflictDoNothing().returning({ id: users.id });
-      if (created) {
-        const token = await issueAuthToken(tx, created.id, 'activation');
-        await enqueueMail(tx, activationMail(input.email, this.link('/activate', token)));
-        await this.deps.audit.record(this.entry(request, 'signup', created.id), auditSink(tx));
+      const [existing] = await tx
+        .select({ id: users.id, activatedAt: users.activatedAt })
+        .from(users)
+        .where(eq(users.email, email));
+      if (existing?.activatedAt) {
+        const mail = alreadyRegisteredMail(email, this.link('/login'), this.link('/forgot-password'));
+        if (mayMail) await enqueueMail(tx, mail);
+        await this.deps.audit.record(this.entry(request, 'signup_existing_email', existing.id), auditSink(tx));
         return;
       }
-      const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
-      if (mayMail) await enqueueMail(tx, alreadyRegisteredMail(input.email, this.link('/login'), this.link('/forgot-password')));
-      await this.deps.audit.record(this.entry(request, 'signup_existing_email', existing?.id ?? null), auditSink(tx));
-    });
-    this.deps.afterCommit?.();
-  }
-
-  async activate(token: string, request: RequestInfo): Promise<void> {
-    await this.deps.throttles.tokenUseIp.reserveOrThrow(ipBucket(request.ip));
-    const activated = await this.deps.db.transaction(async (tx) => {
-      const userId = await consumeAuthToken(tx, token, 'activation');
-      if (!userId) return false;
-      await tx.update(users).set({ activatedAt: sql`coalesce(${users.activatedAt}, now())` }).where(eq(users.id, userId));
-      await this.deps.audit.record(this.entry(request, 'account_activated', userId), auditSink(tx));
-      return true;
-    });
-    if (!activated) throw new InvalidTokenError('activation');
-  }
-
-  /** A fresh activation link for an account that is not active yet; the same answer otherwise. */
-  async resendActivation(email: string, request: RequestInfo): Promise<void> {
-    await this.deps.throttles.activationIp.reserveOrThrow(ipBucket(request.ip));
-    await this.deps.throttles.activationEmail.reserveOrThrow(email);
-    await this.deps.db.transaction(async (tx) => {
-      const [user] = await tx.select({ id: users.id, activatedAt: users.activatedAt }).from(users).where(eq(users.email, email));
-      if (!user || user.activatedAt) return;
-      const token = await issueAuthToken(tx, user.id, 'activation');
+      const created = existing ? undefined : await this.createPendingUser(tx, email);
+      const userId = existing?.id ?? created;
+      if (!userId) return; // a concurrent signup for the same address created it, and mails the link
+      await this.deps.audit.record(this.entry(request, 'signup', userId), auditSink(tx));
+      if (!mayMail) return;
+      const token = await issueAuthToken(tx, userId, 'activation');
       await enqueueMail(tx, activationMail(email, this.link('/activate', token)));
-      await this.deps.audit.record(this.entry(request, 'activation_requested', user.id), auditSink(tx));
     });
     this.deps.afterCommit?.();
+  }
+
+  /** A user row without a password: nothing can sign in to it until the inbox owner chooses one. */
+  private async createPendingUser(tx: Pick<Database, 'insert'>, email: string): Promise<string | undefined> {
+    const [created] = await tx.insert(users).values({ email }).onConflictDoNothing().returning({ id: users.id });
+    return created?.id;
+  }
+
+  /** The inbox owner chooses the first password; the account is active from then on. */
+  async activate(input: PasswordChoice, request: RequestInfo): Promise<void> {
+    await this.setPasswordWithToken('activation', input, request);
   }
 
   /**
    * Reserves an attempt on every budget *before* the password is verified, so parallel guesses
-   * cannot exceed them. Unknown emails cost a dummy verification, so timing reveals nothing.
+   * cannot exceed them. Unknown and unfinished accounts cost a dummy verification and get the same
+   * answer as a wrong password, so neither the answer nor its timing reveals them.
    */
   async login(
-    input: { email: string; password: string; knownDevice: (userId: string) => string | null },
+    input: { email: string; password: string; knownDevice: KnownDeviceLookup },
     request: RequestInfo,
   ): Promise<LoginResult> {
     const { throttles } = this.deps;
-    const pairKey = `${input.email}|${ipBucket(request.ip)}`;
-    await throttles.loginIp.reserveOrThrow(ipBucket(request.ip));
-    await throttles.loginPair.reserveOrThrow(pairKey);
     const [user] = await this.deps.db.select().from(users).where(eq(users.email, input.email));
-    // Keyed by email, not user id, so a blocked budget looks the same for unknown addresses.
-    // A browser the owner signed in from before spends its own budget instead of the account's.
-    const deviceId = user ? input.knownDevice(user.id) : null;
+    const passwordHash = user?.activatedAt ? user.passwordHash : null;
+    // A browser the owner signed in from before spends its own budget instead of the account's and
+    // the IP's, so a shared address (NAT, CGNAT) cannot lock out the people behind it.
+    const deviceId = user && passwordHash ? input.knownDevice(user) : null;
     const deviceKey = deviceId ? `${deviceId}|${input.email}` : null;
+    const pairKey = `${input.email}|${ipBucket(request.ip)}`;
+    if (!deviceKey) await throttles.loginIp.reserveOrThrow(ipBucket(request.ip));
+    await throttles.loginPair.reserveOrThrow(pairKey);
+    // Keyed by email, not user id, so a blocked budget looks the same for unknown addresses.
     if (deviceKey) await throttles.loginDevice.reserveOrThrow(deviceKey);
     else await throttles.loginAccount.reserveOrThrow(input.email);
-    const valid = user ? await verifyPassword(user.passwordHash, input.password) : await verifyDummyPassword(input.password);
-    if (!user || !valid) {
-      await this.deps.audit.record(this.entry(request, 'login_failure', user?.id ?? null, { reason: user ? 'wrong_password' : 'unknown_email' }));
+    const valid = passwordHash
+      ? await verifyPassword(passwordHash, input.password)
+      : await verifyDummyPassword(input.password);
+    if (!user || !passwordHash || !valid) {
+      const reason = !user ? 'unknown_email' : !passwordHash ? 'not_activated' : 'wrong_password';
+      await this.deps.audit.record(this.entry(request, 'login_failure', user?.id ?? null, { reason }));
       throw new InvalidCredentialsError();
     }
-    if (!user.activatedAt) {
-      await this.deps.audit.record(this.entry(request, 'login_failure', user.id, { reason: 'not_activated' }));
-      throw new AccountNotActivatedError();
-    }
     await Promise.all([throttles.loginPair.reset(pairKey), throttles.loginAccount.reset(input.email), deviceKey ? throttles.loginDevice.reset(deviceKey) : undefined]);
-    const rehashed = needsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;
+    const rehashed = needsRehash(passwordHash) ? await hashPassword(input.password) : undefined;
     const pendingSecondFactor = Boolean(user.totpSecret);
     return this.deps.db.transaction(async (tx) => {
       // The password may have changed (reset, change) while we were verifying the old one: then
       // this login must not create a session, nor write back a rehash of the old password.
-      const [current] = await tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).for('update');
-      if (current?.passwordHash !== user.passwordHash) throw new InvalidCredentialsError();
+      const [current] = await tx
+        .select({ passwordHash: users.passwordHash, credentialEpoch: users.credentialEpoch })
+        .from(users)
+        .where(eq(users.id, user.id))
+        .for('update');
+      if (!current || current.passwordHash !== passwordHash) throw new InvalidCredentialsError();
       if (rehashed) await tx.update(users).set({ passwordHash: rehashed, updatedAt: sql`now()` }).where(eq(users.id, user.id));
       const session = await createSession(tx, { userId: user.id, ip: request.ip, userAgent: request.userAgent, pendingSecondFactor }, this.deps.sessionPolicy);
       await this.deps.audit.record(this.entry(request, 'login_success', user.id, { pendingSecondFactor, rehashed: Boolean(rehashed) }), auditSink(tx));
-      return { userId: user.id, ...session, pendingSecondFactor };
+      return { userId: user.id, ...session, pendingSecondFactor, credentialEpoch: current.credentialEpoch };
     });
   }
 
-  /** Throttled per account and per IP; never locks the account; the same answer for unknown emails. */
+  /** Throttled per address and per IP; never locks the account; answered before the account is looked at. */
   async requestPasswordReset(email: string, request: RequestInfo): Promise<void> {
     await this.deps.throttles.resetIp.reserveOrThrow(ipBucket(request.ip));
     await this.deps.throttles.resetEmail.reserveOrThrow(email);
+    this.deps.afterResponse('password-reset-request', () => this.mailResetLink(email, request));
+  }
+
+  private async mailResetLink(email: string, request: RequestInfo): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
       await this.deps.audit.record(this.entry(request, 'password_reset_requested', user?.id ?? null, { known: Boolean(user) }), auditSink(tx));
@@ -152,50 +176,79 @@ export class UserAuthService {
   }
 
   /** Consumes the token atomically, changes the password and revokes every session. No automatic login. */
-  async resetPassword(input: { token: string; password: string }, request: RequestInfo): Promise<void> {
+  async resetPassword(input: PasswordChoice, request: RequestInfo): Promise<void> {
+    await this.setPasswordWithToken('password_reset', input, request);
+  }
+
+  private async setPasswordWithToken(purpose: AuthTokenPurpose, input: PasswordChoice, request: RequestInfo) {
+    const refusal = new InvalidTokenError(purpose === 'activation' ? 'activation' : 'reset');
     await this.deps.throttles.tokenUseIp.reserveOrThrow(ipBucket(request.ip));
     // A dead token is refused before the (deliberately slow) hash of the new password.
-    if (!(await isLiveAuthToken(this.deps.db, input.token, 'password_reset'))) throw new InvalidTokenError('reset');
-    this.assertPolicy(input.password);
+    const owner = await liveAuthTokenOwner(this.deps.db, input.token, purpose);
+    if (!owner) throw refusal;
+    this.assertPolicy(input.password, owner.email);
     const passwordHash = await hashPassword(input.password);
     const done = await this.deps.db.transaction(async (tx) => {
-      const userId = await consumeAuthToken(tx, input.token, 'password_reset');
+      const userId = await consumeAuthToken(tx, input.token, purpose);
       if (!userId) return false;
-      const [user] = await tx
-        .update(users)
-        .set({ passwordHash, updatedAt: sql`now()`, activatedAt: sql`coalesce(${users.activatedAt}, now())` })
-        .where(eq(users.id, userId))
-        .returning({ email: users.email });
+      const activatedAt = sql`coalesce(${users.activatedAt}, now())`;
+      const chosen = { passwordHash, credentialEpoch: nextEpoch, updatedAt: sql`now()`, activatedAt };
+      await tx.update(users).set(chosen).where(eq(users.id, userId));
+      await revokeAuthTokens(tx, userId);
       const revoked = await revokeUserSessions(tx, userId);
-      if (user) await enqueueMail(tx, passwordChangedMail(user.email, new Date()));
-      await this.deps.audit.record(this.entry(request, 'password_reset_completed', userId, { sessionsRevoked: revoked }), auditSink(tx));
+      if (purpose === 'password_reset') await enqueueMail(tx, passwordChangedMail(owner.email, new Date()));
+      const event = purpose === 'activation' ? 'account_activated' : 'password_reset_completed';
+      await this.deps.audit.record(this.entry(request, event, userId, { sessionsRevoked: revoked }), auditSink(tx));
       return true;
     });
-    if (!done) throw new InvalidTokenError('reset');
+    if (!done) throw refusal;
     this.deps.afterCommit?.();
   }
 
-  /** Requires the current password (throttled); revokes every other session; notifies by mail. */
+  /**
+   * Requires the current password, on the account's sign-in budget (progressive lockout). The
+   * write is compare-and-set on the verified hash, by a session that still exists, so a change
+   * that verified before a reset committed can never write after it. Returns the new credential epoch.
+   */
   async changePassword(
     input: { userId: string; sessionId: string; currentPassword: string; newPassword: string },
     request: RequestInfo,
-  ): Promise<void> {
-    await this.deps.throttles.passwordChange.reserveOrThrow(input.userId);
-    const [user] = await this.deps.db.select().from(users).where(eq(users.id, input.userId));
-    if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+  ): Promise<number> {
+    const [user] = await this.deps.db
+      .select({ email: users.email, passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.id, input.userId));
+    if (!user?.passwordHash) throw new SessionEndedError();
+    await this.deps.throttles.loginAccount.reserveOrThrow(user.email);
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       await this.deps.audit.record(this.entry(request, 'login_failure', input.userId, { reason: 'wrong_current_password' }));
       throw new WrongCurrentPasswordError();
     }
+    await this.deps.throttles.loginAccount.reset(user.email);
     this.assertPolicy(input.newPassword, user.email);
+    const verified = user.passwordHash;
     const passwordHash = await hashPassword(input.newPassword);
-    await this.deps.db.transaction(async (tx) => {
-      await tx.update(users).set({ passwordHash, updatedAt: sql`now()` }).where(eq(users.id, user.id));
-      await revokeAuthTokens(tx, user.id, 'password_reset'); // a reset link mailed earlier must not undo this change
-      const revoked = await revokeUserSessions(tx, user.id, input.sessionId);
+    const epoch = await this.deps.db.transaction(async (tx) => {
+      const [changed] = await tx
+        .update(users)
+        .set({ passwordHash, updatedAt: sql`now()`, credentialEpoch: nextEpoch })
+        .where(and(eq(users.id, input.userId), eq(users.passwordHash, verified)))
+        .returning({ credentialEpoch: users.credentialEpoch });
+      if (!changed) throw new WrongCurrentPasswordError();
+      const [session] = await tx
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.id, input.sessionId), eq(sessions.userId, input.userId)))
+        .for('update');
+      if (!session) throw new SessionEndedError();
+      await revokeAuthTokens(tx, input.userId); // a reset link mailed earlier must not undo this change
+      const revoked = await revokeUserSessions(tx, input.userId, input.sessionId);
       await enqueueMail(tx, passwordChangedMail(user.email, new Date()));
-      await this.deps.audit.record(this.entry(request, 'password_changed', user.id, { sessionsRevoked: revoked }), auditSink(tx));
+      const details = { sessionsRevoked: revoked };
+      await this.deps.audit.record(this.entry(request, 'password_changed', input.userId, details), auditSink(tx));
+      return changed.credentialEpoch;
     });
-    await this.deps.throttles.passwordChange.reset(input.userId);
     this.deps.afterCommit?.();
+    return epoch;
   }
 }

@@ -23,8 +23,11 @@ export function activationMail(to: string, link: string): Mail {
     'activation',
     to,
     'Activate your Bastion account',
-    ['Welcome! Confirm this address to activate your account. The link works once and expires in 24 hours.', 'If you did not sign up, ignore this message.'],
-    { href: link, label: 'Activate your account' },
+    [
+      'Welcome! Follow the link to choose your password and finish creating your account.',
+      'The link works once and expires in 24 hours. If you did not sign up, ignore this message: no account is created.',
+    ],
+    { href: link, label: 'Choose your password' },
   );
 }
 

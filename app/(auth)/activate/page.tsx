@@ -1,21 +1,23 @@
 import type { Metadata } from 'next';
-import { ActivateForm, ResendActivationForm } from './activate-form';
+import Link from 'next/link';
+import { ChoosePasswordForm } from '../choose-password-form';
 
-export const metadata: Metadata = { title: 'Activate your account', referrer: 'no-referrer' };
+export const metadata: Metadata = { title: 'Choose your password', referrer: 'no-referrer' };
 
-// The link only opens this page; activation needs a click (a POST), so mail scanners that
-// follow links cannot use up the token.
+// The link only opens this page; activation needs the password to be chosen and sent (a POST),
+// so mail scanners that follow links cannot use up the token.
 export default async function ActivatePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token } = await searchParams;
   return (
     <>
-      <h1>Activate your account</h1>
+      <h1>Choose your password</h1>
       {/* Rendered even without a token: the form keeps the token after it leaves the address bar. */}
-      <ActivateForm token={typeof token === 'string' ? token : ''}>
-        <p>Open the link from your activation email, or ask for a new one below.</p>
-      </ActivateForm>
-      <h2>Need a new link?</h2>
-      <ResendActivationForm />
+      <ChoosePasswordForm flow="activate" token={typeof token === 'string' ? token : ''}>
+        <p>
+          This page needs the link from your activation email. Lost it, or did it expire?{' '}
+          <Link href="/signup">Sign up again</Link> with the same address for a new one.
+        </p>
+      </ChoosePasswordForm>
     </>
   );
 }

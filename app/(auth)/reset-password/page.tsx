@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ResetPasswordForm } from './reset-password-form';
+import { ChoosePasswordForm } from '../choose-password-form';
 
 // middleware.ts also sends Referrer-Policy: no-referrer for this path.
 export const metadata: Metadata = { title: 'Choose a new password', referrer: 'no-referrer' };
@@ -11,11 +11,11 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
     <>
       <h1>Choose a new password</h1>
       {/* Rendered even without a token: the form keeps the token after it leaves the address bar. */}
-      <ResetPasswordForm token={typeof token === 'string' ? token : ''}>
+      <ChoosePasswordForm flow="reset" token={typeof token === 'string' ? token : ''}>
         <p>
           This page needs the link from your reset email. <Link href="/forgot-password">Ask for one</Link>.
         </p>
-      </ResetPasswordForm>
+      </ChoosePasswordForm>
     </>
   );
 }

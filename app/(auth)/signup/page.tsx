@@ -10,7 +10,8 @@ export default function SignupPage() {
       <h1>Create an account</h1>
       <SignupForm />
       <p className="muted">
-        Already have one? <Link href="/login">Sign in</Link>. Lost the activation mail? <Link href="/activate">Send a new link</Link>.
+        Already have one? <Link href="/login">Sign in</Link>.
+        Lost the activation mail? Sign up again with the same address.
       </p>
     </>
   );

@@ -9,10 +9,9 @@ export function SignupForm() {
     <MutationForm
       submitLabel="Sign up"
       fields={[
-        { name: 'email', label: 'Email', type: 'email', autoComplete: 'email' },
-        { name: 'password', label: 'Password', type: 'password', autoComplete: 'new-password', hint: 'At least 12 characters. Long passphrases are welcome.' },
+        { name: 'email', label: 'Email', type: 'email', autoComplete: 'email', hint: 'We mail you a link to pick a password.' },
       ]}
-      submit={(values) => client.auth.signup.mutate({ email: values.email ?? '', password: values.password ?? '' })}
+      submit={(values) => client.auth.signup.mutate({ email: values.email ?? '' })}
     />
   );
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { auditEvents } from '@/db/schema';
 import { getAuthService } from '@/server/auth';
 import { sessionPolicy } from '@/server/auth/request-session';
-import { listSessions, revokeSession, revokeUserSessions } from '@/server/auth/sessions';
+import { rememberDevice } from '@/server/auth/device-cookie';
+import { listSessions, revokeSession, signOutEverywhereElse } from '@/server/auth/sessions';
 import { getAuditLog } from '@/server/audit';
 import { NotFoundError } from '@/server/security/errors';
 import { textInput } from '../text-input';
@@ -29,16 +30,21 @@ export const accountRouter = createTRPCRouter({
     return { ok: true };
   }),
 
+  /** Other browsers lose their sessions and their sign-in exemption; this one keeps both. */
   revokeOtherSessions: protectedProcedure.mutation(async ({ ctx }) => {
-    const count = await revokeUserSessions(ctx.db, ctx.auth.userId, ctx.auth.sessionId);
-    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details: { others: count } });
-    return { revoked: count };
+    const { revoked, credentialEpoch } = await signOutEverywhereElse(ctx.db, ctx.auth.userId, ctx.auth.sessionId);
+    await rememberDevice(ctx.headers, ctx.resHeaders, { userId: ctx.auth.userId, epoch: credentialEpoch });
+    const details = { others: revoked };
+    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details });
+    return { revoked };
   }),
 
   changePassword: protectedProcedure
     .input(z.object({ currentPassword: textInput(1024).min(1), newPassword: textInput(1024).min(1) }))
     .mutation(async ({ ctx, input }) => {
-      await getAuthService().changePassword({ ...input, userId: ctx.auth.userId, sessionId: ctx.auth.sessionId }, requestInfo(ctx));
+      const caller = { userId: ctx.auth.userId, sessionId: ctx.auth.sessionId };
+      const epoch = await getAuthService().changePassword({ ...input, ...caller }, requestInfo(ctx));
+      await rememberDevice(ctx.headers, ctx.resHeaders, { userId: ctx.auth.userId, epoch });
       return { message: 'Password changed. Your other sessions were signed out.' };
     }),
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getAuthService } from '@/server/auth';
-import { readDevice, rememberDevice } from '@/server/auth/device-cookie';
+import { knownDeviceFor, readDevice, rememberDevice } from '@/server/auth/device-cookie';
 import { emailSchema } from '@/server/auth/email';
 import { revokeSession } from '@/server/auth/sessions';
 import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
@@ -21,28 +21,25 @@ export const authRouter = createTRPCRouter({
     return session && !session.pendingSecondFactor ? { email: session.email, userId: session.userId } : null;
   }),
 
-  signup: publicProcedure.input(z.object({ email: emailSchema, password })).mutation(async ({ ctx, input }) => {
-    await getAuthService().signup(input, requestInfo(ctx));
+  /** Email first: the mailed link leads to "choose your password" (auth.activate). */
+  signup: publicProcedure.input(z.object({ email: emailSchema })).mutation(async ({ ctx, input }) => {
+    await getAuthService().signup(input.email, requestInfo(ctx));
     return { message: SENT };
   }),
 
-  activate: publicProcedure.input(z.object({ token })).mutation(async ({ ctx, input }) => {
-    await getAuthService().activate(input.token, requestInfo(ctx));
+  activate: publicProcedure.input(z.object({ token, password })).mutation(async ({ ctx, input }) => {
+    await getAuthService().activate(input, requestInfo(ctx));
     return { message: 'Your account is active. You can sign in now.' };
-  }),
-
-  resendActivation: publicProcedure.input(z.object({ email: emailSchema })).mutation(async ({ ctx, input }) => {
-    await getAuthService().resendActivation(input.email, requestInfo(ctx));
-    return { message: SENT };
   }),
 
   login: publicProcedure.input(z.object({ email: emailSchema, password })).mutation(async ({ ctx, input }) => {
     const device = await readDevice(ctx.headers);
-    const knownDevice = (userId: string) => (device.deviceId && device.userIds.includes(userId) ? device.deviceId : null);
+    const knownDevice = (account: { id: string; credentialEpoch: number }) => knownDeviceFor(device, account);
     const result = await getAuthService().login({ ...input, knownDevice }, requestInfo(ctx));
     await writeSessionCookie(ctx.resHeaders, result.token);
-    if (!result.pendingSecondFactor) await rememberDevice(ctx.headers, ctx.resHeaders, result.userId);
-    return { pendingSecondFactor: result.pendingSecondFactor };
+    if (result.pendingSecondFactor) return { pendingSecondFactor: true };
+    await rememberDevice(ctx.headers, ctx.resHeaders, { userId: result.userId, epoch: result.credentialEpoch });
+    return { pendingSecondFactor: false };
   }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {

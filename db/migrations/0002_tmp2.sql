@@ -1,2 +1,0 @@
-ALTER TABLE "mail_outbox" DROP COLUMN "text";--> statement-breakpoint
-ALTER TABLE "mail_outbox" DROP COLUMN "html";
