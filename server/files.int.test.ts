@@ -61,7 +61,10 @@ async function upload(client: TestClient, bytes: Buffer, name: string, type: str
 }
 
 const filesOnDisk = () => readdirSync(uploadDir).length;
-const rowCount = async () => (await sql<{ n: number }[]>`select count(*)::int as n from files`)[0]?.n ?? 0;
+// Only this suite's users (the database is shared with other suites, which keep files elsewhere).
+const rowCount = async () =>
+  (await sql<{ n: number }[]>`
+    select count(*)::int as n from files f join users u on u.id = f.owner_id where u.email like 'files-%'`)[0]?.n ?? 0;
 
 describe('uploads', () => {
   it('stores a PNG under a server-chosen name and lets only its owner download it', async () => {

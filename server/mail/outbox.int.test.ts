@@ -135,12 +135,20 @@ describe('a mail server that accepts and never answers', () => {
       const emails = await Promise.all(Array.from({ length: 12 }, () => activatedUser('blackhole')));
       await Promise.all(emails.map((email) => askForReset(app.origin, email)));
       await waitFor(async () => (open > 0 ? true : undefined), 'the app to connect to the mail server');
+      await waitFor(async () => {
+        const [queued] = await sql<{ n: number }[]>`select count(*)::int as n from mail_outbox where "to" = any(${emails})`;
+        return queued?.n === emails.length ? true : undefined;
+      }, 'every reset mail in the outbox');
 
-      // While the mail server stalls: no transaction is held open, and database-backed requests
-      // (a pool of only 4 connections) all answer.
-      const [stuck] = await sql<{ n: number }[]>`
-        select count(*)::int as n from pg_stat_activity where state like 'idle in transaction%' and datname = current_database()`;
-      expect(stuck?.n).toBe(0);
+      // While the mail server stalls: no transaction is held open (sampled for a second), and
+      // database-backed requests (a pool of only 4 connections) all answer.
+      for (let sample = 0; sample < 10; sample += 1) {
+        const [stuck] = await sql<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+          where state like 'idle in transaction%' and datname = current_database()`;
+        expect(stuck?.n).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       const probes = await Promise.all(
         Array.from({ length: 20 }, () => fetch(`${app.origin}/api/health`, { signal: AbortSignal.timeout(10_000) })),
       );
