@@ -208,24 +208,23 @@ describe('mail under a dead SMTP server (the app, over HTTP)', () => {
     try {
       const client = await new TestClient(app.origin).start('/signup');
       const email = uniqueEmail('deadsmtp');
-      const reply = await client.mutation('auth.signup', { email, password: 'correct horse battery staple' });
+      const reply = await client.mutation('auth.signup', { email });
       expect(reply.status).toBe(200);
       const other = await new TestClient(app.origin).start('/signup');
-      const usual = await other.mutation('auth.signup', { email: uniqueEmail('deadsmtp'), password: 'correct horse battery staple' });
+      const usual = await other.mutation('auth.signup', { email: uniqueEmail('deadsmtp') });
       expect(reply.text).toBe(usual.text);
-      // The app tries at once after the commit; the failure is recorded, the mail kept.
+      // The app tries at once after the commit (a claim counts the attempt); the failure is recorded, the mail kept.
       const deadline = Date.now() + 15_000;
       let row: { attempts: number; last_error: string | null; sent_at: Date | null } | undefined;
       while (Date.now() < deadline) {
         row = (await sql<{ attempts: number; last_error: string | null; sent_at: Date | null }[]>`
           select attempts, last_error, sent_at from mail_outbox where "to" = ${email}`)[0];
-        if (row && row.attempts > 0) break;
+        if (row?.last_error) break;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(row?.attempts).toBeGreaterThanOrEqual(1);
       expect(row?.last_error).toMatch(/ECONNREFUSED|connect/i);
       expect(row?.sent_at).toBeNull();
-      expect(app.output()).not.toMatch(/correct horse/);
     } finally {
       await app.stop();
     }

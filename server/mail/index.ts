@@ -10,6 +10,24 @@ export * from './templates';
 
 type Shared = { bastionMailTransport?: MailTransport | null; bastionMailDelivery?: { running: boolean; again: boolean } };
 
+const timeouts = (ms: number) => ({ connectionTimeout: ms, greetingTimeout: ms, socketTimeout: ms, dnsTimeout: ms });
+
+/**
+ * The connection settings of an smtp:// or smtps:// URL. Given as `url`, nodemailer would drop
+ * the timeouts set beside it, so the URL is taken apart here.
+ */
+export function smtpOptions(smtpUrl: string) {
+  const url = new URL(smtpUrl);
+  const secure = url.protocol === 'smtps:';
+  const user = decodeURIComponent(url.username);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    ...(user ? { auth: { user, pass: decodeURIComponent(url.password) } } : {}),
+  };
+}
+
 /**
  * SMTP through nodemailer when SMTP_URL is set; otherwise none, and mail stays in the outbox.
  * nodemailer's own defaults wait 2 minutes to connect and 10 on a silent socket: a dead mail
@@ -20,12 +38,7 @@ export function getMailTransport(): MailTransport | null {
   if (shared.bastionMailTransport !== undefined) return shared.bastionMailTransport;
   const { smtpUrl, mailFrom, smtpTimeoutMs } = getConfig();
   if (!smtpUrl) return (shared.bastionMailTransport = null);
-  const smtp = nodemailer.createTransport(smtpUrl, {
-    connectionTimeout: smtpTimeoutMs,
-    greetingTimeout: smtpTimeoutMs,
-    socketTimeout: smtpTimeoutMs,
-    dnsTimeout: smtpTimeoutMs,
-  });
+  const smtp = nodemailer.createTransport({ ...smtpOptions(smtpUrl), ...timeouts(smtpTimeoutMs) });
   shared.bastionMailTransport = {
     async send(mail) {
       await smtp.sendMail({ from: mailFrom, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
