@@ -5,6 +5,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Alert } from './alert';
 import { Button } from './button';
 import { Field } from './field';
+import { useHydrated } from './use-hydrated';
 
 export type FieldSpec = {
   name: string;
@@ -53,6 +54,8 @@ export function MutationForm(props: {
 }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
+  // Before hydration a click would submit natively: a GET with every field, passwords too, in the URL.
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -77,7 +80,7 @@ export function MutationForm(props: {
       {props.fields.map(({ name, ...field }) => (
         <Field key={name} name={name} required errors={fieldErrors?.[name]} {...field} />
       ))}
-      <Button type="submit" pending={busy} className="sm:justify-self-start">{props.submitLabel}</Button>
+      <Button type="submit" pending={busy} disabled={!hydrated} className="sm:justify-self-start">{props.submitLabel}</Button>
       <Alert tone={outcome?.kind ?? 'info'}>
         {outcome ? (
           <>
