@@ -8,7 +8,8 @@ const OUT_DIR = join(import.meta.dirname, '..', 'screenshots');
 const WIDTHS = [390, 1280];
 const SCHEMES = ['light', 'dark'] as const;
 const SIGNED_OUT = [['home', '/'], ['sign-in', '/login'], ['sign-up', '/signup']] as const;
-const SIGNED_IN = [['account', '/account', 'Sessions'], ['files', '/files', 'Files'], ['webhooks', '/webhooks', 'Webhooks']] as const;
+// Each page is taken once its data has loaded.
+const SIGNED_IN = [['account', '/account', 'session-row'], ['files', '/files', 'file-row'], ['webhooks', '/webhooks', 'table-empty']] as const;
 // A 1×1 PNG, so that the files page has a row to show.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
@@ -36,6 +37,6 @@ test('screenshots of the signed-in pages', async ({ browser }) => {
   await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'quarterly report.png', mimeType: 'image/png', buffer: PNG });
   await page.getByRole('button', { name: 'Upload' }).click();
   await page.getByTestId('file-row').waitFor();
-  for (const [name, path, table] of SIGNED_IN) await capture(page, name, path, (at) => at.getByRole('table', { name: table }).waitFor());
+  for (const [name, path, loaded] of SIGNED_IN) await capture(page, name, path, (at) => at.getByTestId(loaded).first().waitFor());
   await context.close();
 });

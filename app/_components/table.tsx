@@ -5,7 +5,7 @@ type TableProps = { label: string; columns: string[]; actions?: boolean; empty?:
 /** A labelled table that scrolls sideways inside its card on narrow screens, never the page. `empty` replaces its rows. */
 export function Table({ label, columns, actions = false, empty, children }: TableProps) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
       <table aria-label={label} className="w-full text-sm">
         <thead>
           <tr>
@@ -14,7 +14,7 @@ export function Table({ label, columns, actions = false, empty, children }: Tabl
           </tr>
         </thead>
         <tbody>
-          {empty ? <tr><td colSpan={columns.length + (actions ? 1 : 0)} className="muted py-6 text-center">{empty}</td></tr> : children}
+          {empty ? <tr data-testid="table-empty"><td colSpan={columns.length + (actions ? 1 : 0)} className="muted py-6 text-center">{empty}</td></tr> : children}
         </tbody>
       </table>
     </div>

@@ -36,7 +36,7 @@ export function FilesPanel() {
           <Table label="Files" columns={['Name', 'Type', 'Size']} actions empty={list.data?.length === 0 ? 'No files yet.' : undefined}>
             {list.data?.map((file) => (
               <tr key={file.id} data-testid="file-row">
-                <td className="min-w-40 wrap-anywhere"><a href={`/api/files/${file.id}`}>{file.displayName}</a></td>
+                <td className="wrap-anywhere"><a href={`/api/files/${file.id}`}>{file.displayName}</a></td>
                 <td>{file.mime}</td>
                 <td className="whitespace-nowrap">{file.sizeBytes.toLocaleString()} B</td>
                 <td className="text-right">
