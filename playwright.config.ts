@@ -1,16 +1,6 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from './e2e/browser';
 import { E2E_PORT as port, MAILBOX_PORT, SMTP_PORT } from './e2e/ports';
-
-// Debian's Chromium (apt-get install -y chromium) unless CHROMIUM_PATH names another binary.
-// `npx playwright install` cannot download browsers on machines without internet access.
-function chromiumPath(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  const found = candidates.find((path): path is string => Boolean(path && existsSync(path)));
-  if (found) return found;
-  console.warn('No Chromium found: install one with `apt-get install -y chromium` or set CHROMIUM_PATH; trying Playwright\'s own browser.');
-  return undefined;
-}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -26,7 +16,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumPath(),
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { MainNav } from './_components/main-nav';
 import { TRPCReactProvider } from './_trpc/provider';
 import { getServerCaller } from './_trpc/server';
 import './globals.css';
@@ -19,28 +20,17 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const me = await (await getServerCaller()).auth.me().catch(() => null);
   return (
     <html lang="en">
-      <body>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            Bastion
-          </Link>
-          <nav aria-label="Main">
-            {me ? (
-              <>
-                <Link href="/account">Account</Link>
-                <Link href="/files">Files</Link>
-                <Link href="/webhooks">Webhooks</Link>
-              </>
-            ) : (
-              <>
-                <Link href="/login">Sign in</Link>
-                <Link href="/signup">Sign up</Link>
-              </>
-            )}
-          </nav>
-        </header>
+      <body className="min-h-screen">
         <TRPCReactProvider>
-          <main>{children}</main>
+          <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+            <div className="mx-auto flex max-w-4xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+              <Link href="/" className="text-lg font-semibold tracking-tight text-zinc-900 no-underline dark:text-white">
+                Bastion
+              </Link>
+              <MainNav signedIn={Boolean(me)} />
+            </div>
+          </header>
+          <main className="mx-auto flex max-w-4xl flex-col gap-8 px-4 py-8 sm:px-6 sm:py-12">{children}</main>
         </TRPCReactProvider>
       </body>
     </html>

@@ -155,3 +155,11 @@ export async function startThrowawayPostgres(): Promise<RunningService & { kind:
   if (binDir) return { kind: 'postgres', ...(await startPostgresServer(binDir)) };
   return { kind: 'pglite', ...(await startPglite()) };
 }
+
+/** Free loopback ports for the e2e app, its mail catcher and the cross-site attacker page, as environment variables. */
+export async function freeE2ePorts(): Promise<Record<string, string>> {
+  const names = ['E2E_PORT', 'E2E_SMTP_PORT', 'E2E_MAILBOX_PORT', 'E2E_ATTACKER_PORT'];
+  const ports: Record<string, string> = {};
+  for (const name of names) ports[name] = String(await findFreePort());
+  return ports;
+}

@@ -1,7 +1,7 @@
 // `npm test`: unit tests, then a production build, integration tests and the Playwright e2e
 // suite, in that order. Stops at the first failing stage and exits non-zero.
 import { spawnSync } from 'node:child_process';
-import { findFreePort } from './services';
+import { freeE2ePorts } from './services';
 
 function run(label: string, command: string, args: string[], env: Record<string, string> = {}): void {
   console.log(`\n=== ${label} ===\n`);
@@ -16,6 +16,5 @@ const bin = (name: string) => `node_modules/.bin/${name}`;
 run('unit tests', bin('vitest'), ['run', '--project', 'unit']);
 run('production build', bin('next'), ['build'], { NODE_ENV: 'production' });
 run('integration tests', bin('vitest'), ['run', '--project', 'integration']);
-const ports = { E2E_PORT: await findFreePort(), E2E_SMTP_PORT: await findFreePort(), E2E_MAILBOX_PORT: await findFreePort(), E2E_ATTACKER_PORT: await findFreePort() };
-run('e2e demos (Playwright)', bin('playwright'), ['test'], Object.fromEntries(Object.entries(ports).map(([key, value]) => [key, String(value)])));
+run('e2e demos (Playwright)', bin('playwright'), ['test'], await freeE2ePorts());
 console.log('\nAll test stages passed.');

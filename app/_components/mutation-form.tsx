@@ -2,17 +2,35 @@
 
 import { TRPCClientError } from '@trpc/client';
 import { type FormEvent, useEffect, useState } from 'react';
+import { Alert } from './alert';
+import { Button } from './button';
+import { Field } from './field';
+import { useHydrated } from './use-hydrated';
 
-export type FieldSpec = { name: string; label: string; type: 'email' | 'password' | 'text'; autoComplete?: string; hint?: string };
-type Outcome = { kind: 'success'; message: string } | { kind: 'error'; message: string; retryAt?: number; fieldErrors?: Record<string, string[] | undefined> };
+export type FieldSpec = {
+  name: string;
+  label: string;
+  type: 'email' | 'password' | 'text' | 'url' | 'file';
+  autoComplete?: string;
+  hint?: string;
+  accept?: string;
+  placeholder?: string;
+};
+type FieldErrors = Record<string, string[] | undefined>;
+type Outcome = { kind: 'success'; message: string } | { kind: 'error'; message: string; retryAt?: number; fieldErrors?: FieldErrors };
 
 function toOutcome(error: unknown): Outcome {
   if (!(error instanceof TRPCClientError)) return { kind: 'error', message: 'Network error. Please try again.' };
-  const data = (error.data ?? {}) as { retryAfterSeconds?: number; fieldErrors?: Record<string, string[] | undefined> };
+  const data = (error.data ?? {}) as { retryAfterSeconds?: number; fieldErrors?: FieldErrors };
   const retryAt = data.retryAfterSeconds ? Date.now() + data.retryAfterSeconds * 1000 : undefined;
   return { kind: 'error', message: error.message, retryAt, fieldErrors: data.fieldErrors };
 }
 
+function textValues(form: FormData): Record<string, string> {
+  return Object.fromEntries([...form].flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])));
+}
+
+// Its own quiet region: the status around it announces the message once, not every tick.
 function Countdown({ until }: { until: number }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -20,27 +38,34 @@ function Countdown({ until }: { until: number }) {
     return () => clearInterval(timer);
   }, []);
   const seconds = Math.max(0, Math.ceil((until - now) / 1000));
-  if (seconds === 0) return <span data-testid="retry-countdown"> You can try again now.</span>;
-  return <span data-testid="retry-countdown"> Try again in {seconds} s.</span>;
+  const text = seconds === 0 ? ' You can try again now.' : ` Try again in ${seconds} s.`;
+  return <span data-testid="retry-countdown" aria-live="off">{text}</span>;
 }
 
-/** A plain, labelled form that calls one mutation and shows its answer or its error. */
+/**
+ * A labelled form that calls one mutation: field errors next to their fields, the button disabled
+ * while the call is pending, the answer announced to screen readers. Cleared after a success.
+ */
 export function MutationForm(props: {
   fields: FieldSpec[];
   submitLabel: string;
-  submit: (values: Record<string, string>) => Promise<{ message?: string } | undefined>;
+  submit: (values: Record<string, string>, form: FormData) => Promise<{ message?: string } | undefined>;
   onSuccess?: () => void;
 }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
+  // Before hydration a click would submit natively: a GET with every field, passwords too, in the URL.
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const values = Object.fromEntries([...new FormData(event.currentTarget)].map(([key, value]) => [key, String(value)]));
+    const element = event.currentTarget;
+    const form = new FormData(element);
     setBusy(true);
     try {
-      const result = await props.submit(values);
+      const result = await props.submit(textValues(form), form);
       setOutcome({ kind: 'success', message: result?.message ?? 'Done.' });
+      element.reset();
       props.onSuccess?.();
     } catch (error) {
       setOutcome(toOutcome(error));
@@ -51,27 +76,19 @@ export function MutationForm(props: {
 
   const fieldErrors = outcome?.kind === 'error' ? outcome.fieldErrors : undefined;
   return (
-    <form onSubmit={onSubmit} noValidate>
-      {props.fields.map((field) => (
-        <label key={field.name}>
-          {field.label}
-          <input
-            name={field.name}
-            type={field.type}
-            autoComplete={field.autoComplete}
-            required
-            aria-invalid={Boolean(fieldErrors?.[field.name])}
-            aria-describedby={field.hint ? `${field.name}-hint` : undefined}
-          />
-          {field.hint ? <small id={`${field.name}-hint`} className="muted">{field.hint}</small> : null}
-          {fieldErrors?.[field.name]?.map((message) => <small key={message} className="error">{message}</small>)}
-        </label>
+    <form onSubmit={onSubmit} noValidate className="grid gap-4">
+      {props.fields.map(({ name, ...field }) => (
+        <Field key={name} name={name} required errors={fieldErrors?.[name]} {...field} />
       ))}
-      <button type="submit" disabled={busy}>{busy ? 'Please wait…' : props.submitLabel}</button>
-      <p role="status" aria-live="polite" className={outcome?.kind === 'error' ? 'error' : 'success'}>
-        {outcome?.message}
-        {outcome?.kind === 'error' && outcome.retryAt ? <Countdown until={outcome.retryAt} /> : null}
-      </p>
+      <Button type="submit" pending={busy} disabled={!hydrated} className="sm:justify-self-start">{props.submitLabel}</Button>
+      <Alert tone={outcome?.kind ?? 'info'}>
+        {outcome ? (
+          <>
+            {outcome.message}
+            {outcome.kind === 'error' && outcome.retryAt ? <Countdown until={outcome.retryAt} /> : null}
+          </>
+        ) : null}
+      </Alert>
     </form>
   );
 }

@@ -1,9 +1,16 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRouter } from 'next/navigation';
+import { Alert } from '@/app/_components/alert';
+import { Button } from '@/app/_components/button';
 import { MutationForm } from '@/app/_components/mutation-form';
+import { Section } from '@/app/_components/section';
+import { Table } from '@/app/_components/table';
 import { useTRPC, useTRPCClient } from '@/app/_trpc/provider';
+
+function When({ at }: { at: string }) {
+  return <time dateTime={at} className="whitespace-nowrap">{new Date(at).toLocaleString()}</time>;
+}
 
 function Sessions() {
   const trpc = useTRPC();
@@ -13,86 +20,76 @@ function Sessions() {
   const revoke = useMutation(trpc.account.revokeSession.mutationOptions({ onSuccess: refresh }));
   const revokeOthers = useMutation(trpc.account.revokeOtherSessions.mutationOptions({ onSuccess: refresh }));
 
-  if (sessions.error) return <p className="error">{sessions.error.message}</p>;
-  if (!sessions.data) return <p>Loading sessions…</p>;
+  if (sessions.error) return <Alert tone="error" role="alert">{sessions.error.message}</Alert>;
+  if (!sessions.data) return <p className="muted">Loading sessions…</p>;
   return (
-    <>
-      <table aria-label="Sessions">
-        <thead>
-          <tr><th>Device</th><th>IP</th><th>Last seen</th><th /></tr>
-        </thead>
-        <tbody>
-          {sessions.data.map((session) => (
-            <tr key={session.id} data-testid="session-row">
-              <td>{session.userAgent || 'unknown'}{session.current ? <strong> (this browser)</strong> : null}</td>
-              <td>{session.ip}</td>
-              <td><time dateTime={session.lastSeenAt}>{new Date(session.lastSeenAt).toLocaleString()}</time></td>
-              <td>
-                {session.current ? null : (
-                  <button type="button" className="secondary" onClick={() => revoke.mutate({ id: session.id })}>Revoke</button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p>
-        <button type="button" className="secondary" onClick={() => revokeOthers.mutate()}>Sign out all other sessions</button>
-      </p>
-    </>
+    <div className="flex flex-col gap-3">
+      <Table label="Sessions" columns={['Device', 'IP', 'Last seen']} actions>
+        {sessions.data.map((session) => (
+          <tr key={session.id} data-testid="session-row">
+            <td className="min-w-48 wrap-anywhere">
+              {session.userAgent || 'unknown'}
+              {session.current ? <strong className="font-semibold"> (this browser)</strong> : null}
+            </td>
+            <td>{session.ip}</td>
+            <td><When at={session.lastSeenAt} /></td>
+            <td className="text-right">
+              {session.current ? null : (
+                <Button variant="danger" size="sm" pending={revoke.isPending && revoke.variables?.id === session.id} onClick={() => revoke.mutate({ id: session.id })}>
+                  Revoke
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
+      <Alert tone="error" role="alert">{revoke.error?.message ?? revokeOthers.error?.message}</Alert>
+      <Button variant="secondary" className="self-start" pending={revokeOthers.isPending} onClick={() => revokeOthers.mutate()}>
+        Sign out all other sessions
+      </Button>
+    </div>
   );
 }
 
 function Activity() {
   const trpc = useTRPC();
   const activity = useQuery(trpc.account.activity.queryOptions());
-  if (!activity.data) return <p>Loading activity…</p>;
+  if (!activity.data) return <p className="muted">Loading activity…</p>;
   return (
-    <table aria-label="Security activity">
-      <thead><tr><th>Event</th><th>IP</th><th>When</th></tr></thead>
-      <tbody>
-        {activity.data.map((event) => (
-          <tr key={event.id}>
-            <td>{event.event.replaceAll('_', ' ')}</td>
-            <td>{event.ip}</td>
-            <td><time dateTime={event.createdAt}>{new Date(event.createdAt).toLocaleString()}</time></td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table label="Security activity" columns={['Event', 'IP', 'When']}>
+      {activity.data.map((event) => (
+        <tr key={event.id}>
+          <td className="first-letter:uppercase">{event.event.replaceAll('_', ' ')}</td>
+          <td>{event.ip}</td>
+          <td><When at={event.createdAt} /></td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
 export function AccountPanel() {
   const client = useTRPCClient();
-  const router = useRouter();
   return (
     <>
-      <p>
-        <button
-          type="button"
-          onClick={async () => {
-            await client.auth.logout.mutate();
-            router.push('/login');
-            router.refresh();
-          }}
-        >
-          Sign out
-        </button>
-      </p>
-      <h2>Sessions</h2>
-      <Sessions />
-      <h2>Change password</h2>
-      <MutationForm
-        submitLabel="Change password"
-        fields={[
-          { name: 'currentPassword', label: 'Current password', type: 'password', autoComplete: 'current-password' },
-          { name: 'newPassword', label: 'New password', type: 'password', autoComplete: 'new-password', hint: 'At least 12 characters.' },
-        ]}
-        submit={(values) => client.account.changePassword.mutate({ currentPassword: values.currentPassword ?? '', newPassword: values.newPassword ?? '' })}
-      />
-      <h2>Recent security activity</h2>
-      <Activity />
+      <Section title="Sessions">
+        <Sessions />
+      </Section>
+      <Section title="Change password" card>
+        <div className="max-w-md">
+          <MutationForm
+            submitLabel="Change password"
+            fields={[
+              { name: 'currentPassword', label: 'Current password', type: 'password', autoComplete: 'current-password' },
+              { name: 'newPassword', label: 'New password', type: 'password', autoComplete: 'new-password', hint: 'At least 12 characters.' },
+            ]}
+            submit={(values) => client.account.changePassword.mutate({ currentPassword: values.currentPassword ?? '', newPassword: values.newPassword ?? '' })}
+          />
+        </div>
+      </Section>
+      <Section title="Recent security activity">
+        <Activity />
+      </Section>
     </>
   );
 }

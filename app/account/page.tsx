@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { PageIntro } from '@/app/_components/section';
 import { getServerCaller } from '@/app/_trpc/server';
 import { AccountPanel } from './account-panel';
 
@@ -10,10 +11,11 @@ export default async function AccountPage() {
   if (!me) redirect('/login');
   return (
     <>
-      <h1>Your account</h1>
-      <p>
-        Signed in as <strong data-testid="account-email">{me.email}</strong>.
-      </p>
+      <PageIntro title="Your account">
+        <p>
+          Signed in as <strong data-testid="account-email" className="font-semibold wrap-anywhere text-zinc-900 dark:text-zinc-100">{me.email}</strong>.
+        </p>
+      </PageIntro>
       <AccountPanel />
     </>
   );

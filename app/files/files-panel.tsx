@@ -1,49 +1,55 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { useTRPC } from '@/app/_trpc/provider';
+import { Alert } from '@/app/_components/alert';
+import { Button } from '@/app/_components/button';
+import { MutationForm } from '@/app/_components/mutation-form';
+import { Section } from '@/app/_components/section';
+import { Table } from '@/app/_components/table';
+import { useTRPC, useTRPCClient } from '@/app/_trpc/provider';
 
 export function FilesPanel() {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.files.list.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.files.list.queryKey() });
-  const upload = useMutation(trpc.files.upload.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.files.delete.mutationOptions({ onSuccess: refresh }));
-  const [formKey, setFormKey] = useState(0);
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    upload.mutate(new FormData(event.currentTarget), { onSuccess: () => setFormKey((key) => key + 1) });
-  }
 
   return (
     <>
-      <form key={formKey} onSubmit={onSubmit}>
-        <label>
-          File
-          <input name="file" type="file" accept="image/png,image/jpeg,image/webp,application/pdf" required />
-        </label>
-        <button type="submit" disabled={upload.isPending}>{upload.isPending ? 'Uploading…' : 'Upload'}</button>
-        <p role="status" className={upload.error ? 'error' : 'success'}>
-          {upload.error?.message ?? (upload.data ? `Uploaded ${upload.data.displayName}.` : '')}
-        </p>
-      </form>
-      <table aria-label="Files">
-        <thead><tr><th>Name</th><th>Type</th><th>Size</th><th /></tr></thead>
-        <tbody>
-          {list.data?.map((file) => (
-            <tr key={file.id} data-testid="file-row">
-              <td><a href={`/api/files/${file.id}`}>{file.displayName}</a></td>
-              <td>{file.mime}</td>
-              <td>{file.sizeBytes.toLocaleString()} B</td>
-              <td><button type="button" className="secondary" onClick={() => remove.mutate({ id: file.id })}>Delete</button></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {list.data?.length === 0 ? <p>No files yet.</p> : null}
+      <Section title="Upload a file" card>
+        <div className="max-w-md">
+          <MutationForm
+            submitLabel="Upload"
+            fields={[{ name: 'file', label: 'File', type: 'file', accept: 'image/png,image/jpeg,image/webp,application/pdf' }]}
+            submit={async (_values, form) => {
+              const uploaded = await client.files.upload.mutate(form);
+              return { message: `Uploaded ${uploaded.displayName}.` };
+            }}
+            onSuccess={() => void refresh()}
+          />
+        </div>
+      </Section>
+      <Section title="Uploaded files">
+        <div className="flex flex-col gap-3">
+          <Table label="Files" columns={['Name', 'Type', 'Size']} actions empty={list.data?.length === 0 ? 'No files yet.' : undefined}>
+            {list.data?.map((file) => (
+              <tr key={file.id} data-testid="file-row">
+                <td className="wrap-anywhere"><a href={`/api/files/${file.id}`}>{file.displayName}</a></td>
+                <td>{file.mime}</td>
+                <td className="whitespace-nowrap">{file.sizeBytes.toLocaleString()} B</td>
+                <td className="text-right">
+                  <Button variant="danger" size="sm" pending={remove.isPending && remove.variables?.id === file.id} onClick={() => remove.mutate({ id: file.id })}>
+                    Delete
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </Table>
+          <Alert tone="error" role="alert">{remove.error?.message}</Alert>
+        </div>
+      </Section>
     </>
   );
 }

@@ -1,55 +1,72 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { useTRPC } from '@/app/_trpc/provider';
+import type { inferRouterOutputs } from '@trpc/server';
+import { Alert } from '@/app/_components/alert';
+import { Button } from '@/app/_components/button';
+import { MutationForm } from '@/app/_components/mutation-form';
+import { Section } from '@/app/_components/section';
+import { Table } from '@/app/_components/table';
+import { useTRPC, useTRPCClient } from '@/app/_trpc/provider';
+import type { AppRouter } from '@/server/api/root';
+
+type SendResult = inferRouterOutputs<AppRouter>['webhooks']['sendTest'];
+
+function describe(sent: SendResult): string {
+  return sent.ok ? `Delivered: HTTP ${sent.status}` : `Refused (${sent.reason}): ${sent.message}`;
+}
 
 export function WebhooksPanel() {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.webhooks.list.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.list.queryKey() });
-  const register = useMutation(trpc.webhooks.register.mutationOptions({ onSuccess: refresh }));
   const send = useMutation(trpc.webhooks.sendTest.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.webhooks.delete.mutationOptions({ onSuccess: refresh }));
-  const [url, setUrl] = useState('');
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    register.mutate({ url });
-  }
-
   const sent = send.data;
+
   return (
     <>
-      <form onSubmit={onSubmit}>
-        <label>
-          Webhook URL
-          <input name="url" type="url" value={url} onChange={(event) => setUrl(event.target.value)} placeholder="https://example.com/hooks/bastion" required />
-        </label>
-        <button type="submit" disabled={register.isPending}>Register</button>
-        <p role="status" className={register.error ? 'error' : 'success'}>
-          {register.error?.message ?? (register.data ? `Registered. Signing secret (shown once): ${register.data.secret}` : '')}
-        </p>
-      </form>
-      <p role="status" data-testid="send-result" className={sent && !sent.ok ? 'error' : 'success'}>
-        {send.error?.message ?? (sent ? (sent.ok ? `Delivered: HTTP ${sent.status}` : `Refused (${sent.reason}): ${sent.message}`) : '')}
-      </p>
-      <table aria-label="Webhooks">
-        <thead><tr><th>URL</th><th>Last result</th><th /></tr></thead>
-        <tbody>
-          {list.data?.map((hook) => (
-            <tr key={hook.id} data-testid="webhook-row">
-              <td>{hook.url}</td>
-              <td>{hook.lastStatus ?? '—'}</td>
-              <td>
-                <button type="button" onClick={() => send.mutate({ id: hook.id })}>Send test event</button>{' '}
-                <button type="button" className="secondary" onClick={() => remove.mutate({ id: hook.id })}>Delete</button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Section title="Register a webhook" card>
+        <div className="max-w-md">
+          <MutationForm
+            submitLabel="Register"
+            fields={[{ name: 'url', label: 'Webhook URL', type: 'url', placeholder: 'https://example.com/hooks/bastion' }]}
+            submit={async (values) => {
+              const registered = await client.webhooks.register.mutate({ url: values.url ?? '' });
+              return { message: `Registered. Signing secret (shown once): ${registered.secret}` };
+            }}
+            onSuccess={() => void refresh()}
+          />
+        </div>
+      </Section>
+      <Section title="Your webhooks">
+        <div className="flex flex-col gap-3">
+          <Table label="Webhooks" columns={['URL', 'Last result']} actions empty={list.data?.length === 0 ? 'No webhooks yet.' : undefined}>
+            {list.data?.map((hook) => (
+              <tr key={hook.id} data-testid="webhook-row">
+                <td className="min-w-48 wrap-anywhere">{hook.url}</td>
+                <td>{hook.lastStatus ?? '—'}</td>
+                <td>
+                  <div className="flex justify-end gap-2">
+                    <Button size="sm" pending={send.isPending && send.variables?.id === hook.id} onClick={() => send.mutate({ id: hook.id })}>
+                      Send test event
+                    </Button>
+                    <Button variant="danger" size="sm" pending={remove.isPending && remove.variables?.id === hook.id} onClick={() => remove.mutate({ id: hook.id })}>
+                      Delete
+                    </Button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </Table>
+          <Alert tone={send.error || (sent && !sent.ok) ? 'error' : 'success'} testId="send-result">
+            {send.error?.message ?? (sent ? describe(sent) : null)}
+          </Alert>
+          <Alert tone="error" role="alert">{remove.error?.message}</Alert>
+        </div>
+      </Section>
     </>
   );
 }

@@ -7,7 +7,7 @@ export default function ForgotPasswordPage() {
   return (
     <>
       <h1>Forgot your password?</h1>
-      <p>Enter your email. If it belongs to an account, we will send a link that works once, for one hour.</p>
+      <p className="muted">Enter your email. If it belongs to an account, we will send a link that works once, for one hour.</p>
       <ForgotPasswordForm />
     </>
   );

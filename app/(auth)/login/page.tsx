@@ -9,7 +9,7 @@ export default function LoginPage() {
     <>
       <h1>Sign in</h1>
       <LoginForm />
-      <p className="muted">
+      <p className="muted text-sm">
         <Link href="/forgot-password">Forgot your password?</Link> · <Link href="/signup">Create an account</Link>
       </p>
     </>

@@ -12,7 +12,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
       <h1>Choose a new password</h1>
       {/* Rendered even without a token: the form keeps the token after it leaves the address bar. */}
       <ChoosePasswordForm flow="reset" token={typeof token === 'string' ? token : ''}>
-        <p>
+        <p className="muted">
           This page needs the link from your reset email. <Link href="/forgot-password">Ask for one</Link>.
         </p>
       </ChoosePasswordForm>

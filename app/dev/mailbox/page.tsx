@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
+import { PageIntro } from '@/app/_components/section';
 import { getServerCaller } from '@/app/_trpc/server';
 import { getConfig } from '@/server/config';
 import { devToolsAllowed } from '@/server/http/dev';
@@ -25,14 +26,20 @@ export default async function MailboxPage() {
   const mails = await (await getServerCaller()).dev.mailbox();
   return (
     <>
-      <h1>Dev mailbox</h1>
-      <p className="muted">Mail the app would have sent. Newest first. This page does not exist in production.</p>
-      {mails.length === 0 ? <p>No mail yet.</p> : null}
+      <PageIntro title="Dev mailbox">
+        <p>Mail the app would have sent. Newest first. This page does not exist in production.</p>
+      </PageIntro>
+      {mails.length === 0 ? <p className="muted">No mail yet.</p> : null}
       {mails.map((mail) => (
-        <article key={mail.id} data-testid="mail" data-kind={mail.kind}>
+        <article
+          key={mail.id}
+          data-testid="mail"
+          data-kind={mail.kind}
+          className="grid gap-2 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+        >
           <h2>{mail.subject}</h2>
-          <p className="muted">To {mail.to} · <time dateTime={mail.createdAt}>{new Date(mail.createdAt).toLocaleString()}</time></p>
-          <pre>{withLinks(mail.text, appOrigin)}</pre>
+          <p className="muted text-sm">To {mail.to} · <time dateTime={mail.createdAt}>{new Date(mail.createdAt).toLocaleString()}</time></p>
+          <pre className="text-sm whitespace-pre-wrap wrap-anywhere">{withLinks(mail.text, appOrigin)}</pre>
         </article>
       ))}
     </>
