@@ -4,10 +4,10 @@
 // outside local development (404), and set the CSP nonce and the page security headers. Body
 // sizes are the HTTP entry's job. Next 16 calls this convention proxy.ts; see README for the migration.
 import { type NextRequest, NextResponse } from 'next/server';
-import { getAuditLog } from '@/server/audit';
+import { getAuditLog } from '@/server/core/audit-log';
 import { hasValidCsrfCookie, csrfBinding, issueCsrfCookie } from '@/server/auth/csrf-cookie';
 import { readCookie, sessionCookieName } from '@/server/auth/cookie-read';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { devToolsAllowed, isDevToolPath } from '@/server/http/dev';
 import {
   API_CONTENT_SECURITY_POLICY,
@@ -27,7 +27,7 @@ import {
   NONCE_HEADER,
   pageSecurityHeaders,
 } from '@/server/security/headers';
-import { getApiThrottle } from '@/server/throttles';
+import { getApiThrottle } from '@/server/core/rate-limits';
 
 const isApi = (path: string) => path.startsWith('/api/');
 const isPublicFile = (path: string) => !isApi(path) && !path.startsWith('/_next/') && /\.[A-Za-z0-9]{1,8}$/.test(path);

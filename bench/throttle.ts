@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import Redis from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { redisServerBin, startRedisServer } from '../scripts/services';
+import { redisServerBin, startRedisServer } from '../test/services';
 import { AttemptThrottle } from '../server/security/throttle';
 import { RedisThrottleStore } from '../server/security/throttle-redis';
 

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateDatabase } from '../db/migrate';
-import { startApp } from '../test/app';
-import { startMailCatcher } from '../test/mail-catcher';
+import { startApp } from './app';
+import { startMailCatcher } from './mail-catcher';
 import { redisServerBin, type RunningService, startRedisServer, startThrowawayPostgres } from './services';
 
 const [port, smtpPort, mailboxPort] = process.argv.slice(2, 5).map(Number);

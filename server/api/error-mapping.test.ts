@@ -5,7 +5,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidCredentialsError, WrongCurrentPasswordError } from '@/server/auth/errors';
+import { InvalidCredentialsError, WrongCurrentPasswordError } from '@/server/auth/auth-failures';
 import {
   BadRequestError,
   ForbiddenError,
@@ -16,7 +16,7 @@ import {
   TooManyRequestsError,
   UnprocessableError,
 } from '@/server/security/errors';
-import { GENERIC_INTERNAL_MESSAGE, toTRPCError } from './errors';
+import { GENERIC_INTERNAL_MESSAGE, toTRPCError } from './error-mapping';
 
 const SECRET = 'duplicate key value violates unique constraint "users_email_key" at /srv/app/db.ts:42 password=hunter2';
 const UNAVAILABLE = 'Service temporarily unavailable. Please try again shortly.';

@@ -1,14 +1,14 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { loadRequestSession } from '@/server/auth/request-session';
-import { getDb } from '@/server/db';
-import { getLogger } from '@/server/log';
-import { getAuditLog } from '@/server/audit';
+import { getDb } from '@/server/core/db';
+import { getLogger } from '@/server/core/log';
+import { getAuditLog } from '@/server/core/audit-log';
 import { csrfTokenMatches } from '@/server/auth/csrf-cookie';
 import type { SecurityEventName } from '@/server/security/audit';
 import { ForbiddenError, TooManyRequestsError } from '@/server/security/errors';
 import { CLIENT_IP_HEADER } from '@/server/security/headers';
-import { toTRPCError } from './errors';
+import { toTRPCError } from './error-mapping';
 
 export type CreateContextOptions = { headers: Headers; resHeaders: Headers; path?: string; method?: string };
 

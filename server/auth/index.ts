@@ -1,10 +1,10 @@
-import { getAuditLog } from '@/server/audit';
-import { getConfig } from '@/server/config';
-import { getDb } from '@/server/db';
+import { getAuditLog } from '@/server/core/audit-log';
+import { getConfig } from '@/server/core/config';
+import { getDb } from '@/server/core/db';
 import { deliverMailSoon } from '@/server/mail';
 import { runAfterResponse } from './background';
 import { sessionPolicy } from './request-session';
-import { getAuthThrottles } from './throttles';
+import { getAuthThrottles } from './login-throttles';
 import { UserAuthService } from './user-auth-service';
 
 type Shared = { bastionAuthService?: UserAuthService };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { deriveKey } from '@/server/security/hkdf';
 
 export type KeyPurpose = 'session-seal' | 'csrf' | 'device-seal';

@@ -1,5 +1,5 @@
 import type { Database } from '@/db/client';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { decodeCookieValue } from './cookie-read';
 import { readCookie, sessionCookieName, unsealSessionToken, writeSessionCookie } from './session-cookie';
 import { type ValidSession, validateSessionToken } from './sessions';

@@ -1,5 +1,5 @@
 import { sealData, unsealData } from 'iron-session';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { clearCookie, setCookie } from '@/server/security/cookies';
 import { sessionCookieName } from './cookie-read';
 import { issueCsrfCookie } from './csrf-cookie';

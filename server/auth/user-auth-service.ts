@@ -7,11 +7,11 @@ import type { AuditEntry, AuditLog } from '@/server/security/audit';
 import { ipBucket } from '@/server/security/client-ip';
 import { UnprocessableError } from '@/server/security/errors';
 import { checkPasswordPolicy, hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from '@/server/security/password';
-import { auditSink } from '@/server/audit';
+import { auditSink } from '@/server/core/audit-log';
 import type { AfterResponse } from './background';
-import { InvalidCredentialsError, InvalidTokenError, SessionEndedError, WrongCurrentPasswordError } from './errors';
+import { InvalidCredentialsError, InvalidTokenError, SessionEndedError, WrongCurrentPasswordError } from './auth-failures';
 import { createSession, revokeUserSessions, type SessionPolicy } from './sessions';
-import type { AuthThrottles } from './throttles';
+import type { AuthThrottles } from './login-throttles';
 import { consumeAuthToken, issueAuthToken, liveAuthTokenOwner, revokeAuthTokens } from './tokens';
 
 export type RequestInfo = { ip: string; userAgent: string; method?: string; path?: string };

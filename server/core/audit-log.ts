@@ -1,6 +1,6 @@
 import { auditEvents } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { AuditLog, type AuditSink } from './security/audit';
+import { AuditLog, type AuditSink } from '../security/audit';
 import { getDb } from './db';
 import { getLogger } from './log';
 

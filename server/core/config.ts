@@ -2,10 +2,10 @@
 // development gets safe defaults, production refuses to start without real values.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseTrustedProxies } from './security/client-ip';
-import { parseEncryptionKey } from './security/encryption';
-import { assertNameservers } from './security/outbound-dns';
-import { weakSecretReason } from './security/secret-strength';
+import { parseTrustedProxies } from '../security/client-ip';
+import { parseEncryptionKey } from '../security/encryption';
+import { assertNameservers } from '../security/outbound-dns';
+import { weakSecretReason } from '../security/secret-strength';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
 // Development data is encrypted too (so the code path is the one production runs), with a key

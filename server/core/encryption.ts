@@ -1,5 +1,5 @@
 import { getConfig } from './config';
-import { SecretBox } from './security/encryption';
+import { SecretBox } from '../security/encryption';
 
 let box: SecretBox | undefined;
 

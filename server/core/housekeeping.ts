@@ -6,16 +6,16 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inArray, lt, or, sql } from 'drizzle-orm';
 import { auditEvents, authTokens, files } from '@/db/schema';
-import { deleteExpiredSessions, type SessionPolicy } from './auth/sessions';
+import { deleteExpiredSessions, type SessionPolicy } from '../auth/sessions';
 import { getConfig } from './config';
 import { type Database, getDatabase } from './db';
 import { getLogger } from './log';
-import { deliverPendingMail, type MailTransport } from './mail/outbox';
-import { getMailTransport, mailLeaseSeconds } from './mail';
+import { deliverPendingMail, type MailTransport } from '../mail/outbox';
+import { getMailTransport, mailLeaseSeconds } from '../mail';
 import { getSecretBox } from './encryption';
-import type { SecretBox } from './security/encryption';
+import type { SecretBox } from '../security/encryption';
 import { getRedis } from './redis';
-import { PostgresThrottleStore } from './security/throttle-postgres';
+import { PostgresThrottleStore } from '../security/throttle-postgres';
 
 /** Spent or expired tokens are kept this long after they stop working (for support questions), then deleted. */
 const TOKEN_RETENTION = sql`now() - interval '7 days'`;

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { getConfig } from './config';
-import { scrubSecretsInText } from './security/audit';
+import { scrubSecretsInText } from '../security/audit';
 
 // Secrets never reach the log: these paths are censored wherever they appear in a log object.
 const REDACT = [

@@ -1,11 +1,11 @@
-import { getAuditLog } from './audit';
+import { getAuditLog } from './audit-log';
 import { getConfig } from './config';
 import { getDatabase } from './db';
 import { getLogger } from './log';
 import { getRedis } from './redis';
-import { AttemptThrottle, type AttemptThrottleOptions } from './security/throttle';
-import { PostgresThrottleStore } from './security/throttle-postgres';
-import { RedisThrottleStore } from './security/throttle-redis';
+import { AttemptThrottle, type AttemptThrottleOptions } from '../security/throttle';
+import { PostgresThrottleStore } from '../security/throttle-postgres';
+import { RedisThrottleStore } from '../security/throttle-redis';
 
 type Shared = { bastionThrottles?: Map<string, AttemptThrottle> };
 type Options = Omit<AttemptThrottleOptions, 'failOpen' | 'onStoreError'>;

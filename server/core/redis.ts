@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createThrottleRedisClient } from './security/throttle-redis';
+import { createThrottleRedisClient } from '../security/throttle-redis';
 import { getConfig } from './config';
 
 type Shared = { bastionRedis?: Redis | null };

@@ -3,11 +3,11 @@ import { unlink } from 'node:fs/promises';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { files, users } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { auditSink, getAuditLog } from './audit';
-import { getConfig } from './config';
-import { getLogger } from './log';
-import { NotFoundError, PayloadTooLargeError, UnprocessableError } from './security/errors';
-import { DEFAULT_ALLOWED_UPLOAD_TYPES, safeJoin, sanitizeFileName, sha256Hex, validateUpload, writeFileAtomic } from './security/upload';
+import { auditSink, getAuditLog } from '../core/audit-log';
+import { getConfig } from '../core/config';
+import { getLogger } from '../core/log';
+import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../security/errors';
+import { DEFAULT_ALLOWED_UPLOAD_TYPES, safeJoin, sanitizeFileName, sha256Hex, validateUpload, writeFileAtomic } from '../security/upload';
 
 type Actor = { userId: string; ip: string; userAgent: string; method?: string; path?: string };
 

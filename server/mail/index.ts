@@ -1,8 +1,8 @@
 import nodemailer from 'nodemailer';
-import { getConfig } from '@/server/config';
-import { getDb } from '@/server/db';
-import { getSecretBox } from '@/server/encryption';
-import { getLogger } from '@/server/log';
+import { getConfig } from '@/server/core/config';
+import { getDb } from '@/server/core/db';
+import { getSecretBox } from '@/server/core/encryption';
+import { getLogger } from '@/server/core/log';
 import { deliverPendingMail, type MailTransport } from './outbox';
 
 export { enqueueMail } from './outbox';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { mailOutbox } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { getSecretBox } from '@/server/encryption';
+import { getSecretBox } from '@/server/core/encryption';
 import type { SecretBox } from '@/server/security/encryption';
 import type { Mail } from './templates';
 

@@ -1,6 +1,6 @@
 // Security audit log: one structured log line and one stored row per security event, with
 // secrets scrubbed from the details before either is written. Copy with a logger (pino or
-// anything with info/warn) and a sink that stores rows (server/audit.ts has a Drizzle one).
+// anything with info/warn) and a sink that stores rows (server/core/audit-log.ts has a Drizzle one).
 
 export const SECURITY_EVENTS = [
   // the reference set (seed 003)

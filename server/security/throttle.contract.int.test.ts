@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import Redis, { Cluster } from 'ioredis';
 import postgres, { type Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { findFreePort } from '../../scripts/services';
+import { findFreePort } from '../../test/services';
 import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy';
 import { StoreUnavailableError } from './errors';
 import { AttemptThrottle, type AttemptThrottleOptions, type ThrottleStore } from './throttle';

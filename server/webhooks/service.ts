@@ -3,14 +3,14 @@ import { isIP } from 'node:net';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { users, webhooks } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { auditSink, getAuditLog } from './audit';
-import { getConfig } from './config';
-import { getSecretBox } from './encryption';
-import { NotFoundError, UnprocessableError } from './security/errors';
-import { createDnsResolver, type Resolver } from './security/outbound-dns';
-import { safeFetch, SsrfBlockedError, validateOutboundUrl } from './security/ssrf';
-import { sharedThrottle } from './throttles';
-import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
+import { auditSink, getAuditLog } from '../core/audit-log';
+import { getConfig } from '../core/config';
+import { getSecretBox } from '../core/encryption';
+import { NotFoundError, UnprocessableError } from '../security/errors';
+import { createDnsResolver, type Resolver } from '../security/outbound-dns';
+import { safeFetch, SsrfBlockedError, validateOutboundUrl } from '../security/ssrf';
+import { sharedThrottle } from '../core/rate-limits';
+import { SIGNATURE_HEADER, signWebhook } from './signature';
 
 type Actor = { userId: string; ip: string; userAgent: string; method?: string; path?: string };
 

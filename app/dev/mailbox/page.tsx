@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { getServerCaller } from '@/app/_trpc/server';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { devToolsAllowed } from '@/server/http/dev';
 import { CLIENT_IP_HEADER } from '@/server/security/headers';
 

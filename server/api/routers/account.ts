@@ -5,7 +5,7 @@ import { getAuthService } from '@/server/auth';
 import { sessionPolicy } from '@/server/auth/request-session';
 import { rememberDevice } from '@/server/auth/device-cookie';
 import { listSessions, revokeSession, signOutEverywhereElse } from '@/server/auth/sessions';
-import { getAuditLog } from '@/server/audit';
+import { getAuditLog } from '@/server/core/audit-log';
 import { NotFoundError } from '@/server/security/errors';
 import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';

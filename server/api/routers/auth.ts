@@ -4,7 +4,7 @@ import { knownDeviceFor, readDevice, rememberDevice } from '@/server/auth/device
 import { emailSchema } from '@/server/auth/email';
 import { revokeSession } from '@/server/auth/sessions';
 import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
-import { getAuditLog } from '@/server/audit';
+import { getAuditLog } from '@/server/core/audit-log';
 import { textInput } from '../text-input';
 import { createTRPCRouter, publicProcedure, requestInfo } from '../trpc';
 

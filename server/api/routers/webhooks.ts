@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteWebhook, listWebhooks, registerWebhook, sendTestEvent } from '@/server/webhooks';
+import { deleteWebhook, listWebhooks, registerWebhook, sendTestEvent } from '@/server/webhooks/service';
 import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
 
