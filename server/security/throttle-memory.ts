@@ -1,7 +1,7 @@
 // An in-process ThrottleStore FOR UNIT TESTS ONLY: its counters live in one process, so N app
 // instances would each grant the full budget, and a restart forgets every lockout. Copy with
 // ./throttle; in production use ./throttle-redis or ./throttle-postgres.
-import type { CounterPolicy, CounterState, ThrottleStore } from './throttle';
+import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-store';
 
 type Counter = { attempts: number; windowEndsAt: number; lockedUntil: number; lockouts: number; lockoutsEndAt: number };
 
