@@ -8,7 +8,7 @@ import { inArray, lt, or, sql } from 'drizzle-orm';
 import { auditEvents, authTokens, files } from '@/db/schema';
 import { deleteExpiredSessions, type SessionPolicy } from '../auth/sessions';
 import { getConfig } from './config';
-import { type Database, getDatabase } from './db';
+import { type Database, getDb, getSqlClient } from './db';
 import { getLogger } from './log';
 import { deliverPendingMail, type MailTransport } from '../mail/outbox';
 import { getMailTransport, mailLeaseSeconds } from '../mail';
@@ -117,7 +117,8 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
 /** The app's own dependencies, from configuration. */
 function appDeps(): HousekeepingDeps {
   const config = getConfig();
-  const { db, sql: client } = getDatabase();
+  const db = getDb();
+  const client = getSqlClient();
   return {
     db,
     throttleStore: getRedis() ? null : new PostgresThrottleStore(client),

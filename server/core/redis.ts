@@ -1,17 +1,15 @@
 import type { Redis } from 'ioredis';
 import { createThrottleRedisClient } from '../security/throttle-redis';
 import { getConfig } from './config';
-
-type Shared = { bastionRedis?: Redis | null };
+import { processSingleton } from './singleton';
 
 /**
  * The process-wide Redis client, or null without REDIS_URL. Configured to fail fast when Redis
  * is down (no offline queue, short command timeout) and to reconnect by itself when it returns.
  */
 export function getRedis(): Redis | null {
-  const shared = globalThis as Shared;
-  if (shared.bastionRedis !== undefined) return shared.bastionRedis;
-  const { redisUrl } = getConfig();
-  shared.bastionRedis = redisUrl ? createThrottleRedisClient(redisUrl) : null;
-  return shared.bastionRedis;
+  return processSingleton('redis', () => {
+    const { redisUrl } = getConfig();
+    return redisUrl ? createThrottleRedisClient(redisUrl) : null;
+  });
 }
