@@ -1,7 +1,8 @@
 import type { Database } from '@/db/client';
 import { getConfig } from '@/server/core/config';
 import { decodeCookieValue } from './cookie-read';
-import { readCookie, sessionCookieName, unsealSessionToken, writeSessionCookie } from './session-cookie';
+import { readCookie, sessionCookieName } from './cookie-read';
+import { unsealSessionToken, writeSessionCookie } from './session-cookie';
 import { type ValidSession, validateSessionToken } from './sessions';
 
 export type RequestSession = ValidSession;

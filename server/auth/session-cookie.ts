@@ -5,7 +5,6 @@ import { sessionCookieName } from './cookie-read';
 import { issueCsrfCookie } from './csrf-cookie';
 import { sealingPasswords } from './keys';
 
-export { readCookie, sessionCookieName } from './cookie-read';
 
 type SealedSession = { t?: string };
 

@@ -6,20 +6,14 @@ import type { Database } from '@/db/client';
 import { auditSink, getAuditLog } from '../core/audit-log';
 import { getConfig } from '../core/config';
 import { getLogger } from '../core/log';
+import { auditEntry, type UserRequest } from '../core/request-info';
 import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../security/errors';
 import { DEFAULT_ALLOWED_UPLOAD_TYPES, safeJoin, sanitizeFileName, sha256Hex, validateUpload, writeFileAtomic } from '../security/upload';
 
-type Actor = { userId: string; ip: string; userAgent: string; method?: string; path?: string };
+type FileEvent = 'file_uploaded' | 'file_deleted' | 'upload_rejected';
 
-const audit = (actor: Actor, event: 'file_uploaded' | 'file_deleted' | 'upload_rejected', details: Record<string, unknown>) => ({
-  event,
-  userId: actor.userId,
-  ip: actor.ip,
-  userAgent: actor.userAgent,
-  method: actor.method,
-  path: actor.path,
-  details,
-});
+const audit = (actor: UserRequest, event: FileEvent, details: Record<string, unknown>) =>
+  auditEntry(actor, event, actor.userId, details);
 
 /**
  * Stores an upload: type decided from the bytes, name kept only as sanitised display text,
@@ -27,7 +21,7 @@ const audit = (actor: Actor, event: 'file_uploaded' | 'file_deleted' | 'upload_r
  * connection waits on the disk), then recorded with the quota check in one transaction. If the
  * transaction fails, the file is removed again.
  */
-export async function storeUpload(db: Database, actor: Actor, file: File) {
+export async function storeUpload(db: Database, actor: UserRequest, file: File) {
   const { uploadDir, uploadLimitBytes, uploadQuotaBytes, uploadMaxFiles } = getConfig();
   if (file.size > uploadLimitBytes) throw new PayloadTooLargeError(uploadLimitBytes);
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -87,7 +81,7 @@ export async function findOwnFile(db: Database, ownerId: string, id: string) {
   return { ...row, path: await safeJoin(getConfig().uploadDir, row.storedName) };
 }
 
-export async function deleteOwnFile(db: Database, actor: Actor, id: string): Promise<void> {
+export async function deleteOwnFile(db: Database, actor: UserRequest, id: string): Promise<void> {
   const file = await findOwnFile(db, actor.userId, id);
   await db.transaction(async (tx) => {
     await tx.delete(files).where(and(eq(files.id, file.id), eq(files.ownerId, actor.userId)));
