@@ -34,7 +34,8 @@ const isPublicFile = (path: string) => !isApi(path) && !path.startsWith('/_next/
 
 function withSecurityHeaders(response: NextResponse, csp: string | null, path: string): NextResponse {
   const config = getConfig();
-  for (const [name, value] of Object.entries(pageSecurityHeaders({ production: config.production }))) response.headers.set(name, value);
+  const pageHeaders = pageSecurityHeaders({ production: config.production });
+  for (const [name, value] of Object.entries(pageHeaders)) response.headers.set(name, value);
   if (csp) response.headers.set('Content-Security-Policy', csp);
   // One-time tokens travel in these pages' URLs: never leak them in a Referer.
   if (path === '/reset-password' || path === '/activate') response.headers.set('Referrer-Policy', 'no-referrer');
@@ -72,7 +73,10 @@ export async function middleware(request: NextRequest) {
   const headers = new Headers(request.headers);
   for (const internal of [CLIENT_IP_HEADER, NONCE_HEADER]) headers.delete(internal);
 
-  const ip = getClientIpFromHeaders(request.headers, { trustedProxies: config.trustedProxies, trustedHeader: config.trustedProxyHeader });
+  const ip = getClientIpFromHeaders(
+    request.headers,
+    { trustedProxies: config.trustedProxies, trustedHeader: config.trustedProxyHeader },
+  );
   headers.set(CLIENT_IP_HEADER, ip);
   const audit = (details: Record<string, unknown>) =>
     getAuditLog().record({ event: 'csrf_rejected', ip, userAgent: request.headers.get('user-agent'), method: request.method, path, details });

@@ -16,6 +16,11 @@ const bin = (name: string) => `node_modules/.bin/${name}`;
 run('unit tests', bin('vitest'), ['run', '--project', 'unit']);
 run('production build', bin('next'), ['build'], { NODE_ENV: 'production' });
 run('integration tests', bin('vitest'), ['run', '--project', 'integration']);
-const ports = { E2E_PORT: await findFreePort(), E2E_SMTP_PORT: await findFreePort(), E2E_MAILBOX_PORT: await findFreePort(), E2E_ATTACKER_PORT: await findFreePort() };
+const ports = {
+  E2E_PORT: await findFreePort(),
+  E2E_SMTP_PORT: await findFreePort(),
+  E2E_MAILBOX_PORT: await findFreePort(),
+  E2E_ATTACKER_PORT: await findFreePort(),
+};
 run('e2e demos (Playwright)', bin('playwright'), ['test'], Object.fromEntries(Object.entries(ports).map(([key, value]) => [key, String(value)])));
 console.log('\nAll test stages passed.');

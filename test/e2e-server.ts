@@ -1,5 +1,6 @@
 // The server Playwright runs: throwaway PostgreSQL (or PGlite) and Redis, migrated, and the
-// built app on E2E_PORT, delivering mail over SMTP to a local catcher with an inbox page. Everything stops when Playwright sends SIGTERM.
+// built app on E2E_PORT, delivering mail over SMTP to a local catcher with an inbox page. Everything stops when
+// Playwright sends SIGTERM.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

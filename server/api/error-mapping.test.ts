@@ -1,4 +1,5 @@
-// Attacks the domain-error → tRPC mapping: wrong status codes, a 429 for a store outage, a missing Retry-After, or internal messages leaking to clients.
+// Attacks the domain-error → tRPC mapping: wrong status codes, a 429 for a store outage, a missing Retry-After, or
+// internal messages leaking to clients.
 import fc from 'fast-check';
 import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';

@@ -13,7 +13,11 @@ export function sessionPolicy() {
 }
 
 /** The signed-in session of a request, or null. Reads only the sealed cookie; never trusts anything else. */
-export async function loadRequestSession(request: { db: Database; headers: Headers; resHeaders?: Headers }): Promise<RequestSession | null> {
+export async function loadRequestSession(request: {
+  db: Database;
+  headers: Headers;
+  resHeaders?: Headers;
+}): Promise<RequestSession | null> {
   const raw = readCookie(request.headers, sessionCookieName());
   const sealed = raw === undefined ? undefined : decodeCookieValue(raw);
   if (!sealed) return null;

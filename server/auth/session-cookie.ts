@@ -5,7 +5,6 @@ import { sessionCookieName } from './cookie-read';
 import { issueCsrfCookie } from './csrf-cookie';
 import { sealingPasswords } from './keys';
 
-
 type SealedSession = { t?: string };
 
 // Sealed with a key derived for this purpose alone; cookies sealed with a raw secret (before keys
@@ -13,14 +12,20 @@ type SealedSession = { t?: string };
 const passwords = () => sealingPasswords('session-seal');
 
 export async function sealSessionToken(token: string): Promise<string> {
-  return sealData({ t: token } satisfies SealedSession, { password: passwords().current, ttl: getConfig().sessionAbsoluteSeconds });
+  return sealData(
+    { t: token } satisfies SealedSession,
+    { password: passwords().current, ttl: getConfig().sessionAbsoluteSeconds },
+  );
 }
 
 /** The token inside a sealed cookie, or null when tampered, expired or sealed with an unknown secret. */
 export async function unsealSessionToken(sealed: string): Promise<{ token: string; stale: boolean } | null> {
   if (sealed.length > 4096) return null;
   const { all, currentId } = passwords();
-  const data = await unsealData<SealedSession>(sealed, { password: all, ttl: getConfig().sessionAbsoluteSeconds }).catch(() => ({}) as SealedSession);
+  const data = await unsealData<SealedSession>(
+    sealed,
+    { password: all, ttl: getConfig().sessionAbsoluteSeconds },
+  ).catch(() => ({}) as SealedSession);
   if (typeof data.t !== 'string') return null;
   // Fe26.2*<password id>*…: a seal made with a previous secret is re-sealed with the current one.
   return { token: data.t, stale: sealed.split('*')[1] !== currentId };

@@ -134,7 +134,11 @@ export class UserAuthService {
       await this.deps.audit.record(auditEntry(request, 'login_failure', user?.id ?? null, { reason }));
       throw new InvalidCredentialsError();
     }
-    await Promise.all([throttles.loginPair.reset(pairKey), throttles.loginAccount.reset(input.email), deviceKey ? throttles.loginDevice.reset(deviceKey) : undefined]);
+    await Promise.all([
+      throttles.loginPair.reset(pairKey),
+      throttles.loginAccount.reset(input.email),
+      deviceKey ? throttles.loginDevice.reset(deviceKey) : undefined,
+    ]);
     const rehashed = needsRehash(passwordHash) ? await hashPassword(input.password) : undefined;
     const pendingSecondFactor = Boolean(user.totpSecret);
     return this.deps.db.transaction(async (tx) => {
@@ -147,7 +151,11 @@ export class UserAuthService {
         .for('update');
       if (!current || current.passwordHash !== passwordHash) throw new InvalidCredentialsError();
       if (rehashed) await tx.update(users).set({ passwordHash: rehashed, updatedAt: sql`now()` }).where(eq(users.id, user.id));
-      const session = await createSession(tx, { userId: user.id, ip: request.ip, userAgent: request.userAgent, pendingSecondFactor }, this.deps.sessionPolicy);
+      const session = await createSession(
+        tx,
+        { userId: user.id, ip: request.ip, userAgent: request.userAgent, pendingSecondFactor },
+        this.deps.sessionPolicy,
+      );
       await this.deps.audit.record(auditEntry(request, 'login_success', user.id, { pendingSecondFactor, rehashed: Boolean(rehashed) }), auditSink(tx));
       return { userId: user.id, ...session, pendingSecondFactor, credentialEpoch: current.credentialEpoch };
     });

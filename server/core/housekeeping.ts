@@ -29,7 +29,10 @@ export type HousekeepingReport = {
   auditRowsDeleted: number;
 };
 
-/** Audit rows are deleted in batches this large, at most AUDIT_BATCHES of them a pass, so a sweep never holds long locks. */
+/**
+ * Audit rows are deleted in batches this large, at most AUDIT_BATCHES of them a pass, so a sweep never holds long
+ * locks.
+ */
 const AUDIT_BATCH = 5_000;
 const AUDIT_BATCHES = 20;
 
@@ -64,7 +67,8 @@ async function deleteStrayFiles(db: Database, uploadDir: string, now = Date.now(
   const stored = old.filter((name) => STORED_NAME.test(name));
   const known = new Set<string>();
   for (let i = 0; i < stored.length; i += 500) {
-    const rows = await db.select({ storedName: files.storedName }).from(files).where(inArray(files.storedName, stored.slice(i, i + 500)));
+    const batch = stored.slice(i, i + 500);
+    const rows = await db.select({ storedName: files.storedName }).from(files).where(inArray(files.storedName, batch));
     for (const row of rows) known.add(row.storedName);
   }
   const stray = [...temps, ...stored.filter((name) => !known.has(name))];

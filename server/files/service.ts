@@ -25,7 +25,12 @@ export async function storeUpload(db: Database, actor: UserRequest, file: File) 
   const { uploadDir, uploadLimitBytes, uploadQuotaBytes, uploadMaxFiles } = getConfig();
   if (file.size > uploadLimitBytes) throw new PayloadTooLargeError(uploadLimitBytes);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const detected = await validateUpload({ bytes, declaredType: file.type, fileName: file.name, allowed: DEFAULT_ALLOWED_UPLOAD_TYPES }).catch(
+  const detected = await validateUpload({
+    bytes,
+    declaredType: file.type,
+    fileName: file.name,
+    allowed: DEFAULT_ALLOWED_UPLOAD_TYPES,
+  }).catch(
     async (error: unknown) => {
       await getAuditLog().record(audit(actor, 'upload_rejected', { reason: error instanceof Error ? error.message : 'invalid', size: bytes.length }));
       throw error;
@@ -46,7 +51,14 @@ export async function storeUpload(db: Database, actor: UserRequest, file: File) 
       }
       const [row] = await tx
         .insert(files)
-        .values({ ownerId: actor.userId, displayName: sanitizeFileName(file.name), storedName, mime: detected.mime, sizeBytes: bytes.length, sha256: sha256Hex(bytes) })
+        .values({
+          ownerId: actor.userId,
+          displayName: sanitizeFileName(file.name),
+          storedName,
+          mime: detected.mime,
+          sizeBytes: bytes.length,
+          sha256: sha256Hex(bytes),
+        })
         .returning();
       if (!row) throw new Error('file insert returned no row');
       await getAuditLog().record(audit(actor, 'file_uploaded', { fileId: row.id, mime: row.mime, size: row.sizeBytes }), auditSink(tx));
@@ -67,7 +79,13 @@ async function removeStored(path: string): Promise<void> {
 
 export function listFiles(db: Database, ownerId: string) {
   return db
-    .select({ id: files.id, displayName: files.displayName, mime: files.mime, sizeBytes: files.sizeBytes, createdAt: files.createdAt })
+    .select({
+      id: files.id,
+      displayName: files.displayName,
+      mime: files.mime,
+      sizeBytes: files.sizeBytes,
+      createdAt: files.createdAt,
+    })
     .from(files)
     .where(eq(files.ownerId, ownerId))
     .orderBy(desc(files.createdAt));

@@ -73,7 +73,11 @@ async function claimDueMail(db: Database, leaseSeconds: number): Promise<Claimed
  * outbox with the error and a later next-attempt time. If the process dies mid-send, the lease
  * runs out and the mail is sent again (at least once, never lost).
  */
-export async function deliverPendingMail(db: Database, transport: MailTransport, options: DeliveryOptions): Promise<number> {
+export async function deliverPendingMail(
+  db: Database,
+  transport: MailTransport,
+  options: DeliveryOptions,
+): Promise<number> {
   let sent = 0;
   for (let i = 0; i < (options.limit ?? 20); i += 1) {
     const row = await claimDueMail(db, options.leaseSeconds);

@@ -1,4 +1,5 @@
-// Attacks the audit log's scrubbing: secrets under any secret-looking key, at any depth or casing, must never reach the log line or the stored row.
+// Attacks the audit log's scrubbing: secrets under any secret-looking key, at any depth or casing, must never reach the
+// log line or the stored row.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuditLog, sanitizeAuditDetails, SECURITY_EVENTS, type AuditLogger, type AuditRecord, type AuditSink } from './audit';
@@ -126,7 +127,13 @@ describe('sanitizeAuditDetails', () => {
   });
 
   it('redacts whatever the value is: objects, arrays, numbers, booleans, null', () => {
-    const clean = sanitizeAuditDetails({ password: { plain: SECRET }, tokens: [SECRET, SECRET], otp: 123456, hasSecret: true, cookie: null });
+    const clean = sanitizeAuditDetails({
+      password: { plain: SECRET },
+      tokens: [SECRET, SECRET],
+      otp: 123456,
+      hasSecret: true,
+      cookie: null,
+    });
     expect(clean).toEqual({ password: '[redacted]', tokens: '[redacted]', otp: '[redacted]', hasSecret: '[redacted]', cookie: '[redacted]' });
   });
 

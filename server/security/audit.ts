@@ -58,13 +58,19 @@ const MAX_STRING = 256;
 const MAX_DEPTH = 4;
 const MAX_KEYS = 50;
 
-/** Replaces values under secret-looking keys and secrets inside strings, truncates long strings, bounds size and depth. */
+/**
+ * Replaces values under secret-looking keys and secrets inside strings, truncates long strings, bounds size and depth.
+ */
 export function sanitizeAuditDetails(details: Record<string, unknown>, depth = 0): Record<string, unknown> {
   const clean: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(details).slice(0, MAX_KEYS)) {
     // defineProperty, not assignment: a "__proto__" key must stay data, never become the prototype.
     const cleaned = SECRET_KEY.test(key) ? '[redacted]' : sanitizeValue(value, depth);
-    Object.defineProperty(clean, key.slice(0, 64), { value: cleaned, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(
+      clean,
+      key.slice(0, 64),
+      { value: cleaned, enumerable: true, writable: true, configurable: true },
+    );
   }
   return clean;
 }

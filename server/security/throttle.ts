@@ -1,6 +1,7 @@
 // Brute-force throttling: counts failed attempts per key in a fixed window (optionally with a
-// progressive lockout) and refuses callers over budget. Copy with ./errors, ./throttle-redis (it
-// wraps a raw ioredis client) and ./throttle-store, and without Redis ./throttle-postgres; ./throttle-memory is for tests.
+// progressive lockout) and refuses callers over budget. Copy with ./errors, ./throttle-store,
+// ./throttle-redis (it wraps a raw ioredis client) and, without Redis, ./throttle-postgres;
+// ./throttle-memory is for tests.
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError, TooManyRequestsError } from './errors';
@@ -74,7 +75,8 @@ export class AttemptThrottle {
     const state = await this.call('reserve', () => this.store.increment(this.storeKey(key), this.policy));
     if (!state) return Object.freeze({ allowed: true, status: OPEN });
     // The attempt that reaches maxAttempts is the one that starts a lock, and is allowed.
-    const allowed = state.attempts <= this.policy.maxAttempts && (state.lockedMs === 0 || state.attempts === this.policy.maxAttempts);
+    const { maxAttempts } = this.policy;
+    const allowed = state.attempts <= maxAttempts && (state.lockedMs === 0 || state.attempts === maxAttempts);
     return Object.freeze({ allowed, status: this.toStatus(state) });
   }
 

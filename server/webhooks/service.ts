@@ -86,14 +86,23 @@ const sendThrottle = () => sharedThrottle({ namespace: 'webhook-test', maxAttemp
 
 export function listWebhooks(db: Database, ownerId: string) {
   return db
-    .select({ id: webhooks.id, url: webhooks.url, lastStatus: webhooks.lastStatus, lastTestedAt: webhooks.lastTestedAt, createdAt: webhooks.createdAt })
+    .select({
+      id: webhooks.id,
+      url: webhooks.url,
+      lastStatus: webhooks.lastStatus,
+      lastTestedAt: webhooks.lastTestedAt,
+      createdAt: webhooks.createdAt,
+    })
     .from(webhooks)
     .where(eq(webhooks.ownerId, ownerId))
     .orderBy(desc(webhooks.createdAt));
 }
 
 export async function deleteWebhook(db: Database, ownerId: string, id: string): Promise<void> {
-  const deleted = await db.delete(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.ownerId, ownerId))).returning({ id: webhooks.id });
+  const deleted = await db.delete(webhooks).where(and(
+    eq(webhooks.id, id),
+    eq(webhooks.ownerId, ownerId),
+  )).returning({ id: webhooks.id });
   if (deleted.length === 0) throw new NotFoundError('No such webhook.');
 }
 

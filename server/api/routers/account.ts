@@ -53,7 +53,13 @@ export const accountRouter = createTRPCRouter({
   /** This user's recent security events — never anyone else's. */
   activity: protectedProcedure.query(async ({ ctx }) => {
     const rows = await ctx.db
-      .select({ id: auditEvents.id, event: auditEvents.event, ip: auditEvents.ip, userAgent: auditEvents.userAgent, createdAt: auditEvents.createdAt })
+      .select({
+        id: auditEvents.id,
+        event: auditEvents.event,
+        ip: auditEvents.ip,
+        userAgent: auditEvents.userAgent,
+        createdAt: auditEvents.createdAt,
+      })
       .from(auditEvents)
       .where(and(eq(auditEvents.userId, ctx.auth.userId)))
       .orderBy(desc(auditEvents.createdAt))
