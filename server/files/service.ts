@@ -77,18 +77,17 @@ async function removeStored(path: string): Promise<void> {
   });
 }
 
+/** What the owner sees of a file: never its stored name or path on disk. */
+const LISTED_FILE = {
+  id: files.id,
+  displayName: files.displayName,
+  mime: files.mime,
+  sizeBytes: files.sizeBytes,
+  createdAt: files.createdAt,
+};
+
 export function listFiles(db: Database, ownerId: string) {
-  return db
-    .select({
-      id: files.id,
-      displayName: files.displayName,
-      mime: files.mime,
-      sizeBytes: files.sizeBytes,
-      createdAt: files.createdAt,
-    })
-    .from(files)
-    .where(eq(files.ownerId, ownerId))
-    .orderBy(desc(files.createdAt));
+  return db.select(LISTED_FILE).from(files).where(eq(files.ownerId, ownerId)).orderBy(desc(files.createdAt));
 }
 
 /** Ownership is part of the query: another user's file and an unknown id are the same 404. */

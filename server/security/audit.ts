@@ -3,7 +3,7 @@
 // anything with info/warn) and a sink that stores rows (server/core/audit-log.ts has a Drizzle one).
 
 export const SECURITY_EVENTS = [
-  // the reference set (seed 003)
+  // the events every security audit log records
   'login_success',
   'login_failure',
   'account_locked',
@@ -13,7 +13,7 @@ export const SECURITY_EVENTS = [
   'suspicious_activity',
   'data_export',
   'admin_action',
-  // what Bastion's flows add
+  // the events of Bastion's own flows
   'signup',
   'signup_existing_email',
   'account_activated',

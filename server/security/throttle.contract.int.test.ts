@@ -101,7 +101,7 @@ function contract(name: string, store: () => ThrottleStore) {
       await expect(throttle.reserveOrThrow('k')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 60 });
     });
 
-    it('lets the seed\'s check-then-hit race past the budget, where reserve does not', async () => {
+    it('lets check-then-hit race past the budget, where reserve does not', async () => {
       const throttle = throttleOn(store(), { maxAttempts: 5 });
       const verifyPassword = () => sleep(20).then(() => false);
       let passedCheck = 0;
@@ -229,7 +229,7 @@ describe.skipIf(!redisUrl)('redis', () => {
     countsLate: false,
   });
 
-  it('accepts a raw ioredis client, as the seed promises', async () => {
+  it('accepts a raw ioredis client in place of a store', async () => {
     const throttle = new AttemptThrottle(redis, { maxAttempts: 2, windowSeconds: 60, namespace: 'raw', failOpen: false });
     await throttle.reset('k');
     await throttle.hit('k');

@@ -84,18 +84,18 @@ const openSecret = (id: string, sealed: string) => getSecretBox().decrypt(sealed
 /** Test sends per user and minute: enough to debug a receiver, too few to scan ports with. */
 const sendThrottle = () => sharedThrottle({ namespace: 'webhook-test', maxAttempts: 10, windowSeconds: 60 });
 
+/** What the owner sees of a webhook: never its signing secret, which is shown once at registration. */
+const LISTED_WEBHOOK = {
+  id: webhooks.id,
+  url: webhooks.url,
+  lastStatus: webhooks.lastStatus,
+  lastTestedAt: webhooks.lastTestedAt,
+  createdAt: webhooks.createdAt,
+};
+
 export function listWebhooks(db: Database, ownerId: string) {
-  return db
-    .select({
-      id: webhooks.id,
-      url: webhooks.url,
-      lastStatus: webhooks.lastStatus,
-      lastTestedAt: webhooks.lastTestedAt,
-      createdAt: webhooks.createdAt,
-    })
-    .from(webhooks)
-    .where(eq(webhooks.ownerId, ownerId))
-    .orderBy(desc(webhooks.createdAt));
+  const owned = eq(webhooks.ownerId, ownerId);
+  return db.select(LISTED_WEBHOOK).from(webhooks).where(owned).orderBy(desc(webhooks.createdAt));
 }
 
 export async function deleteWebhook(db: Database, ownerId: string, id: string): Promise<void> {
