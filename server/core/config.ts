@@ -63,8 +63,8 @@ const envSchema = z.object({
   HTTP_MAX_HEADER_SIZE: int(16 * 1024, 1024),
   // At most 9 MiB: Next buffers a request body for middleware.ts up to 10 MiB (proxyClientMaxBodySize)
   // and silently truncates beyond, so a larger limit could never be seen to be exceeded.
-  BODY_LIMIT_BYTES: int(100 * 1024, 1024).pipe(z.number().max(MAX_BODY_LIMIT, 'at most 9437184 (9 MiB); see the comment in server/config.ts')),
-  UPLOAD_LIMIT_BYTES: int(8 * 1024 * 1024, 1024).pipe(z.number().max(MAX_BODY_LIMIT, 'at most 9437184 (9 MiB); see the comment in server/config.ts')),
+  BODY_LIMIT_BYTES: int(100 * 1024, 1024).pipe(z.number().max(MAX_BODY_LIMIT, 'at most 9437184 (9 MiB); see the comment in server/core/config.ts')),
+  UPLOAD_LIMIT_BYTES: int(8 * 1024 * 1024, 1024).pipe(z.number().max(MAX_BODY_LIMIT, 'at most 9437184 (9 MiB); see the comment in server/core/config.ts')),
   UPLOAD_QUOTA_BYTES: int(100 * 1024 * 1024, 1024),
   UPLOAD_MAX_FILES: int(500, 1),
   API_RATE_LIMIT_PER_MINUTE: int(300, 1),
