@@ -4,10 +4,10 @@
 // outside local development (404), and set the CSP nonce and the page security headers. Body
 // sizes are the HTTP entry's job. Next 16 calls this convention proxy.ts; see README for the migration.
 import { type NextRequest, NextResponse } from 'next/server';
-import { getAuditLog } from '@/server/audit';
+import { getAuditLog } from '@/server/core/audit-log';
 import { hasValidCsrfCookie, csrfBinding, issueCsrfCookie } from '@/server/auth/csrf-cookie';
 import { readCookie, sessionCookieName } from '@/server/auth/cookie-read';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { devToolsAllowed, isDevToolPath } from '@/server/http/dev';
 import {
   API_CONTENT_SECURITY_POLICY,
@@ -27,14 +27,15 @@ import {
   NONCE_HEADER,
   pageSecurityHeaders,
 } from '@/server/security/headers';
-import { getApiThrottle } from '@/server/throttles';
+import { getApiThrottle } from '@/server/core/rate-limits';
 
 const isApi = (path: string) => path.startsWith('/api/');
 const isPublicFile = (path: string) => !isApi(path) && !path.startsWith('/_next/') && /\.[A-Za-z0-9]{1,8}$/.test(path);
 
 function withSecurityHeaders(response: NextResponse, csp: string | null, path: string): NextResponse {
   const config = getConfig();
-  for (const [name, value] of Object.entries(pageSecurityHeaders({ production: config.production }))) response.headers.set(name, value);
+  const pageHeaders = pageSecurityHeaders({ production: config.production });
+  for (const [name, value] of Object.entries(pageHeaders)) response.headers.set(name, value);
   if (csp) response.headers.set('Content-Security-Policy', csp);
   // One-time tokens travel in these pages' URLs: never leak them in a Referer.
   if (path === '/reset-password' || path === '/activate') response.headers.set('Referrer-Policy', 'no-referrer');
@@ -72,7 +73,10 @@ export async function middleware(request: NextRequest) {
   const headers = new Headers(request.headers);
   for (const internal of [CLIENT_IP_HEADER, NONCE_HEADER]) headers.delete(internal);
 
-  const ip = getClientIpFromHeaders(request.headers, { trustedProxies: config.trustedProxies, trustedHeader: config.trustedProxyHeader });
+  const ip = getClientIpFromHeaders(
+    request.headers,
+    { trustedProxies: config.trustedProxies, trustedHeader: config.trustedProxyHeader },
+  );
   headers.set(CLIENT_IP_HEADER, ip);
   const audit = (details: Record<string, unknown>) =>
     getAuditLog().record({ event: 'csrf_rejected', ip, userAgent: request.headers.get('user-agent'), method: request.method, path, details });

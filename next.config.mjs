@@ -1,9 +1,9 @@
-// Hardened headers for files served from public/ (the seed's static set), scoped to exactly
+// Hardened headers for files served from public/ (inert: nosniff, sandboxed CSP, CORP), scoped to exactly
 // those files: a config Cache-Control would otherwise also override pages and /_next/static.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The seed's DEFAULT_STATIC_SECURITY_HEADERS. Extend with `{ ...DEFAULT_STATIC_SECURITY_HEADERS, … }`. */
+/** Headers every public file gets. Extend with `{ ...DEFAULT_STATIC_SECURITY_HEADERS, … }`. */
 export const DEFAULT_STATIC_SECURITY_HEADERS = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
   'Content-Security-Policy': 'default-src \'none\'; sandbox',

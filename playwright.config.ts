@@ -20,7 +20,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node --import tsx scripts/e2e-server.ts ${port} ${SMTP_PORT} ${MAILBOX_PORT}`,
+    command: `node --import tsx test/e2e-server.ts ${port} ${SMTP_PORT} ${MAILBOX_PORT}`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

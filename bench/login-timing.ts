@@ -27,7 +27,12 @@ export default async function run(): Promise<void> {
     await sample('unknown email, no dummy verify (naive)', async () => false),
   ];
   console.log(`\nlogin timing, ${SAMPLES} samples each (ms)`);
-  console.table(rows.map((row) => ({ case: row.label, p10: row.p10.toFixed(2), p50: row.p50.toFixed(2), p90: row.p90.toFixed(2) })));
+  console.table(rows.map((row) => ({
+    case: row.label,
+    p10: row.p10.toFixed(2),
+    p50: row.p50.toFixed(2),
+    p90: row.p90.toFixed(2),
+  })));
   const [known, dummy, naive] = rows;
   if (known && dummy && naive) {
     console.log(`median difference, dummy vs real: ${(dummy.p50 - known.p50).toFixed(2)} ms (${((dummy.p50 / known.p50 - 1) * 100).toFixed(1)}%)`);

@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import Redis from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { redisServerBin, startRedisServer } from '../scripts/services';
+import { redisServerBin, startRedisServer } from '../test/services';
 import { AttemptThrottle } from '../server/security/throttle';
 import { RedisThrottleStore } from '../server/security/throttle-redis';
 
@@ -16,7 +16,15 @@ const TIME_LIMIT_MS = 15_000;
 const ROUNDS = 3;
 
 type Case = { name: string; call: (key: string) => Promise<unknown> };
-type Result = { name: string; ops: number; seconds: number; roundTrips: number; serverCommands: number; p50: number; p99: number };
+type Result = {
+  name: string;
+  ops: number;
+  seconds: number;
+  roundTrips: number;
+  serverCommands: number;
+  p50: number;
+  p99: number;
+};
 
 /** Counts what the client sends: every command goes through sendCommand, one round trip each here (no pipelines). */
 function countRoundTrips(client: Redis): () => number {
@@ -56,7 +64,15 @@ async function measure(admin: Redis, sent: () => number, { name, call }: Case): 
   latencies.sort((a, b) => a - b);
   const percentile = (p: number) => latencies[Math.min(ops - 1, Math.floor(ops * p))] ?? 0;
   const roundTrips = (sent() - sentBefore) / ops;
-  return { name, ops, seconds, roundTrips, serverCommands: commands / ops, p50: percentile(0.5), p99: percentile(0.99) };
+  return {
+    name,
+    ops,
+    seconds,
+    roundTrips,
+    serverCommands: commands / ops,
+    p50: percentile(0.5),
+    p99: percentile(0.99),
+  };
 }
 
 function cases(client: Redis): Case[] {
@@ -115,7 +131,8 @@ export default async function run(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, benchCase] of all.entries()) rounds[i]?.push(await measure(admin, sent, benchCase));
     }
-    print(rounds.map((results) => results.sort((a, b) => a.ops / a.seconds - b.ops / b.seconds)[Math.floor(ROUNDS / 2)]!));
+    const rate = (result: Result) => result.ops / result.seconds;
+    print(rounds.map((results) => results.sort((a, b) => rate(a) - rate(b))[Math.floor(ROUNDS / 2)]!));
   } finally {
     client.disconnect();
     admin.disconnect();

@@ -18,15 +18,3 @@ export function createDatabase(url: string, options: { max?: number } = {}) {
   });
   return { sql, db: drizzle(sql, { schema }) };
 }
-
-type Shared = { bastionDatabase?: ReturnType<typeof createDatabase> };
-
-/**
- * One pool per process. Next bundles middleware and route handlers separately, so a
- * module-level singleton would exist once per bundle; globalThis is shared by all of them.
- */
-export function sharedDatabase(url: string, max: number) {
-  const shared = globalThis as Shared;
-  shared.bastionDatabase ??= createDatabase(url, { max });
-  return shared.bastionDatabase;
-}

@@ -165,7 +165,7 @@ export const webhooks = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
-    /** The signing secret, sealed with ENCRYPTION_KEY (server/webhooks.ts); shown to the owner once. */
+    /** The signing secret, sealed with ENCRYPTION_KEY (server/webhooks/service.ts); shown to the owner once. */
     secret: text('secret').notNull(),
     lastStatus: text('last_status'),
     lastTestedAt: timestamp('last_tested_at', { withTimezone: true }),

@@ -53,7 +53,10 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
 }
 
 /** A new visitor with an account of their own, activated and signed in. */
-export async function signedInVisitor(browser: Browser, label: string): Promise<{ context: BrowserContext; page: Page; email: string }> {
+export async function signedInVisitor(
+  browser: Browser,
+  label: string,
+): Promise<{ context: BrowserContext; page: Page; email: string }> {
   const visitor = await newVisitor(browser);
   const email = uniqueEmail(label);
   await signUpAndActivate(visitor.page, email);

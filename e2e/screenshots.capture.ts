@@ -41,6 +41,8 @@ test('screenshots of the signed-in pages', async ({ browser }) => {
   await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'quarterly report.png', mimeType: 'image/png', buffer: PNG });
   await page.getByRole('button', { name: 'Upload' }).click();
   await page.getByTestId('file-row').waitFor();
-  for (const [name, path, loaded] of SIGNED_IN) await capture(page, name, path, (at) => at.getByTestId(loaded).first().waitFor());
+  for (const [name, path, loaded] of SIGNED_IN) {
+    await capture(page, name, path, (at) => at.getByTestId(loaded).first().waitFor());
+  }
   await context.close();
 });

@@ -4,9 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import nextEnv from '@next/env';
 import { migrateDatabase } from '../db/migrate';
-import { ConfigError, type Config, getConfig, loadConfig } from '../server/config';
-import { startHousekeeping } from '../server/housekeeping';
-import { closeUpgradedSockets, startHttpEntry } from '../server/http-entry';
+import { ConfigError, type Config, getConfig, loadConfig } from '../server/core/config';
+import { startHousekeeping } from '../server/core/housekeeping';
+import { closeUpgradedSockets, startHttpEntry } from '../server/http/entry';
 
 /** Validates the environment as it is now (without caching it); exits 1 naming each bad variable. */
 export function configOrExit(): Config {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../server/config';
-import { type RunningService, startPglite } from './services';
+import type { Config } from '../server/core/config';
+import { type RunningService, startPglite } from '../test/services';
 
 /**
  * With no DATABASE_URL outside production, start embedded Postgres (PGlite, data under

@@ -1,7 +1,7 @@
 // `npm test`: unit tests, then a production build, integration tests and the Playwright e2e
 // suite, in that order. Stops at the first failing stage and exits non-zero.
 import { spawnSync } from 'node:child_process';
-import { freeE2ePorts } from './services';
+import { freeE2ePorts } from '../test/services';
 
 function run(label: string, command: string, args: string[], env: Record<string, string> = {}): void {
   console.log(`\n=== ${label} ===\n`);

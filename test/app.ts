@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findFreePort } from '../scripts/services';
+import { findFreePort } from './services';
 
 export type RunningApp = { origin: string; port: number; stop(): Promise<void>; output(): string };
 

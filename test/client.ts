@@ -8,7 +8,11 @@ export type TrpcReply<T = unknown> = {
   headers: Headers;
   text: string;
   data?: T;
-  error?: { message: string; code: number; data: { code: string; httpStatus: number; retryAfterSeconds?: number; fieldErrors?: unknown } };
+  error?: {
+    message: string;
+    code: number;
+    data: { code: string; httpStatus: number; retryAfterSeconds?: number; fieldErrors?: unknown };
+  };
 };
 
 /** The test apps run with NODE_ENV=production, so the session cookie carries the __Host- prefix. */
@@ -73,7 +77,11 @@ export class TestClient {
     return { status: response.status, headers: response.headers, text, data: parsed.result?.data, error: parsed.error };
   }
 
-  async mutation<T = unknown>(procedure: string, input?: unknown, extraHeaders: Record<string, string> = {}): Promise<TrpcReply<T>> {
+  async mutation<T = unknown>(
+    procedure: string,
+    input?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<TrpcReply<T>> {
     const response = await this.request(`/api/trpc/${procedure}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'origin': this.origin, 'x-csrf-token': this.csrfToken(), ...extraHeaders },

@@ -16,7 +16,11 @@ export const testSecretBox = new SecretBox({ current: parseEncryptionKey(TEST_EN
 type MailRow = { id: string; kind: string; body: string | null };
 
 /** The newest mail to `to` (of `kind`), its body opened with the key test apps run with. */
-export async function latestMail(sql: TestSql, to: string, kind?: string): Promise<{ kind: string; text: string; html: string } | undefined> {
+export async function latestMail(
+  sql: TestSql,
+  to: string,
+  kind?: string,
+): Promise<{ kind: string; text: string; html: string } | undefined> {
   const rows = kind
     ? await sql<MailRow[]>`select id, kind, body from mail_outbox where "to" = ${to} and kind = ${kind} order by created_at desc limit 1`
     : await sql<MailRow[]>`select id, kind, body from mail_outbox where "to" = ${to} order by created_at desc limit 1`;

@@ -2,7 +2,7 @@
 // ports, migrated, handed to tests through `inject('databaseUrl')` / `inject('redisUrl')`.
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../db/migrate';
-import { type RunningService, redisServerBin, startRedisServer, startThrowawayPostgres } from '../scripts/services';
+import { type RunningService, redisServerBin, startRedisServer, startThrowawayPostgres } from './services';
 
 declare module 'vitest' {
   export interface ProvidedContext {

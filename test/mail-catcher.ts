@@ -9,7 +9,10 @@ export type CaughtMail = { to: string; subject: string; text: string; receivedAt
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 const linkify = (text: string) => escapeHtml(text).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
 
-export async function startMailCatcher(smtpPort: number, webPort: number): Promise<{ stop(): Promise<void>; mails: CaughtMail[] }> {
+export async function startMailCatcher(
+  smtpPort: number,
+  webPort: number,
+): Promise<{ stop(): Promise<void>; mails: CaughtMail[] }> {
   const mails: CaughtMail[] = [];
   const smtp = new SMTPServer({
     authOptional: true,

@@ -21,7 +21,10 @@ function ensureHstsPreloadList(): void {
 export async function observatoryScan(host: string, caPem: string): Promise<ObservatoryResult> {
   ensureHstsPreloadList();
   const original = tls.createSecureContext;
-  tls.createSecureContext = (options: tls.SecureContextOptions = {}) => original(options.ca ? options : { ...options, ca: [...tls.rootCertificates, caPem] });
+  tls.createSecureContext = (options: tls.SecureContextOptions = {}) => original(options.ca ? options : {
+    ...options,
+    ca: [...tls.rootCertificates, caPem],
+  });
   try {
     return await scan(host);
   } finally {

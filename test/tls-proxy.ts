@@ -27,7 +27,12 @@ export function selfSignedLocalhostCertificate(): { key: string; cert: string } 
 }
 
 /** `dropResponseHeaders` lets a test remove headers on the way back (to show a scanner notices). */
-export async function startTlsProxy(options: { key: string; cert: string; upstreamPort: number; dropResponseHeaders?: string[] }): Promise<TlsProxy> {
+export async function startTlsProxy(options: {
+  key: string;
+  cert: string;
+  upstreamPort: number;
+  dropResponseHeaders?: string[];
+}): Promise<TlsProxy> {
   const drop = new Set((options.dropResponseHeaders ?? []).map((name) => name.toLowerCase()));
   const https = createHttpsServer({ key: options.key, cert: options.cert }, (req, res) => {
     const headers = { ...req.headers, 'x-real-ip': req.socket.remoteAddress ?? '', 'x-forwarded-proto': 'https' };

@@ -24,7 +24,14 @@ export function Field({ name, label, hint, errors = [], ...input }: FieldProps) 
   return (
     <div className="grid gap-1.5">
       <label htmlFor={id} className="text-sm font-medium">{label}</label>
-      <input id={id} name={name} className={inputStyle} aria-invalid={errorId ? true : undefined} aria-describedby={describedBy} {...input} />
+      <input
+        id={id}
+        name={name}
+        className={inputStyle}
+        aria-invalid={errorId ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
       {hint ? <p id={hintId} className="muted text-sm">{hint}</p> : null}
       {errorId ? (
         <p id={errorId} className="text-sm text-red-700 dark:text-red-300">{errors.join(' ')}</p>

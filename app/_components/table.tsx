@@ -2,7 +2,10 @@ import type { ReactNode } from 'react';
 
 type TableProps = { label: string; columns: string[]; actions?: boolean; empty?: string; children: ReactNode };
 
-/** A labelled table that scrolls sideways inside its card on narrow screens, never the page. `empty` replaces its rows. */
+/**
+ * A labelled table that scrolls sideways inside its card on narrow screens, never the page.
+ * `empty` replaces its rows.
+ */
 export function Table({ label, columns, actions = false, empty, children }: TableProps) {
   return (
     <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">

@@ -11,7 +11,10 @@ export default async function FilesPage() {
   return (
     <>
       <PageIntro title="Your files">
-        <p>PNG, JPEG, WebP or PDF. The type is read from the file&apos;s bytes, not its name. Only you can see or download your files.</p>
+        <p>
+          PNG, JPEG, WebP or PDF. The type is read from the file&apos;s bytes, not its name. Only you can see or
+          download your files.
+        </p>
       </PageIntro>
       <FilesPanel />
     </>

@@ -12,8 +12,8 @@ export default async function WebhooksPage() {
     <>
       <PageIntro title="Webhooks">
         <p>
-          Register a URL and send it a signed test event. Bastion only calls public addresses: private, loopback, link-local and
-          metadata addresses are refused, before and after DNS, on every redirect.
+          Register a URL and send it a signed test event. Bastion only calls public addresses: private, loopback,
+          link-local and metadata addresses are refused, before and after DNS, on every redirect.
         </p>
       </PageIntro>
       <WebhooksPanel />

@@ -4,11 +4,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
 import { TestClient } from '@/test/client';
-import { authFlows, PASSWORD } from '@/server/auth/int-helpers';
+import { authFlows } from '@/server/auth/int-helpers';
 import { testSql, type TestSql, uniqueEmail } from '@/test/db';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
+const PASSWORD = 'correct horse battery staple';
 const HOOK_PORT = 9;
 
 let app: RunningApp;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   });
   const flows = authFlows(app, sql);
   email = await flows.signUpAndActivate(uniqueEmail('text-input'), PASSWORD);
-  client = await flows.signedIn(email, PASSWORD, new TestClient(app.origin));
+  client = await flows.signedIn(email, PASSWORD);
 });
 afterAll(async () => {
   await app?.stop();

@@ -1,14 +1,15 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import { loadRequestSession } from '@/server/auth/request-session';
-import { getDb } from '@/server/db';
-import { getLogger } from '@/server/log';
-import { getAuditLog } from '@/server/audit';
+import { getDb } from '@/server/core/db';
+import { getLogger } from '@/server/core/log';
+import { getAuditLog } from '@/server/core/audit-log';
+import { auditEntry, type RequestInfo } from '@/server/core/request-info';
 import { csrfTokenMatches } from '@/server/auth/csrf-cookie';
 import type { SecurityEventName } from '@/server/security/audit';
 import { ForbiddenError, TooManyRequestsError } from '@/server/security/errors';
 import { CLIENT_IP_HEADER } from '@/server/security/headers';
-import { toTRPCError } from './errors';
+import { toTRPCError } from './error-mapping';
 
 export type CreateContextOptions = { headers: Headers; resHeaders: Headers; path?: string; method?: string };
 
@@ -34,7 +35,7 @@ export async function createContext(options: CreateContextOptions) {
 export type Context = Awaited<ReturnType<typeof createContext>>;
 
 /** Who is asking, for services and the audit log. */
-export function requestInfo(ctx: Pick<Context, 'clientIp' | 'userAgent' | 'method' | 'path'>) {
+export function requestInfo(ctx: Pick<Context, 'clientIp' | 'userAgent' | 'method' | 'path'>): RequestInfo {
   return { ip: ctx.clientIp, userAgent: ctx.userAgent, method: ctx.method, path: ctx.path };
 }
 
@@ -84,7 +85,8 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
   if (event && !ctx.refusal.audited) {
     ctx.refusal.audited = true;
     const session = await ctx.session().catch(() => null);
-    await getAuditLog().record({ event, userId: session?.userId ?? null, ...requestInfo(ctx), details: { procedure: path, type, reason: mapped.message } });
+    const details = { procedure: path, type, reason: mapped.message };
+    await getAuditLog().record(auditEntry(requestInfo(ctx), event, session?.userId ?? null, details));
   }
   return { ...result, error: mapped };
 });

@@ -1,4 +1,4 @@
-import { getLogger } from '@/server/log';
+import { getLogger } from '@/server/core/log';
 
 export type AfterResponse = (task: string, work: () => Promise<void>) => void;
 

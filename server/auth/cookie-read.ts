@@ -1,4 +1,4 @@
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 
 /**
  * `__Host-` in every secure context: the browser then refuses the cookie unless it is Secure,

@@ -1,5 +1,5 @@
-import { CSRF_COOKIE_NAME, CSRF_COOKIE_NAME_PLAIN, CSRF_HEADER_NAME } from '@/app/_trpc/csrf-names';
-import { getConfig } from '@/server/config';
+import { CSRF_COOKIE_NAME, CSRF_COOKIE_NAME_PLAIN, CSRF_HEADER_NAME } from '@/server/auth/csrf-names';
+import { getConfig } from '@/server/core/config';
 import { setCookie } from '@/server/security/cookies';
 import { createCsrfToken, sameToken, verifyCsrfToken } from '@/server/security/csrf';
 import { readCookie, sessionCookieName } from './cookie-read';

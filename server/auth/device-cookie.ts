@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { setCookie } from '@/server/security/cookies';
 import { decodeCookieValue, readCookie } from './cookie-read';
 import { sealingPasswords } from './keys';

@@ -1,17 +1,15 @@
-import { getAuditLog } from '@/server/audit';
-import { getConfig } from '@/server/config';
-import { getDb } from '@/server/db';
+import { getAuditLog } from '@/server/core/audit-log';
+import { getConfig } from '@/server/core/config';
+import { getDb } from '@/server/core/db';
+import { processSingleton } from '@/server/core/singleton';
 import { deliverMailSoon } from '@/server/mail';
 import { runAfterResponse } from './background';
 import { sessionPolicy } from './request-session';
-import { getAuthThrottles } from './throttles';
+import { getAuthThrottles } from './login-throttles';
 import { UserAuthService } from './user-auth-service';
 
-type Shared = { bastionAuthService?: UserAuthService };
-
 export function getAuthService(): UserAuthService {
-  const shared = globalThis as Shared;
-  shared.bastionAuthService ??= new UserAuthService({
+  return processSingleton('auth-service', () => new UserAuthService({
     db: getDb(),
     throttles: getAuthThrottles(),
     audit: getAuditLog(),
@@ -19,6 +17,5 @@ export function getAuthService(): UserAuthService {
     sessionPolicy: sessionPolicy(),
     afterResponse: runAfterResponse,
     afterCommit: deliverMailSoon,
-  });
-  return shared.bastionAuthService;
+  }));
 }

@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
+import { processSingleton } from '@/server/core/singleton';
 import { deriveKey } from '@/server/security/hkdf';
 
 export type KeyPurpose = 'session-seal' | 'csrf' | 'device-seal';
 
-type Shared = { bastionPurposeKeys?: Map<KeyPurpose, string[]> };
-
 /** The keys of one purpose, newest first: derived from SESSION_SECRET, then from each previous secret. */
 export function purposeKeys(purpose: KeyPurpose): string[] {
-  const shared = globalThis as Shared;
-  shared.bastionPurposeKeys ??= new Map();
-  const cached = shared.bastionPurposeKeys.get(purpose);
+  const keysByPurpose = processSingleton('purpose-keys', () => new Map<KeyPurpose, string[]>());
+  const cached = keysByPurpose.get(purpose);
   if (cached) return cached;
   const keys = getConfig().sessionSecrets.map((secret) => deriveKey(secret, `bastion:${purpose}:v1`));
-  shared.bastionPurposeKeys.set(purpose, keys);
+  keysByPurpose.set(purpose, keys);
   return keys;
 }
 

@@ -1,7 +1,8 @@
 import type { Database } from '@/db/client';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { decodeCookieValue } from './cookie-read';
-import { readCookie, sessionCookieName, unsealSessionToken, writeSessionCookie } from './session-cookie';
+import { readCookie, sessionCookieName } from './cookie-read';
+import { unsealSessionToken, writeSessionCookie } from './session-cookie';
 import { type ValidSession, validateSessionToken } from './sessions';
 
 export type RequestSession = ValidSession;
@@ -12,7 +13,11 @@ export function sessionPolicy() {
 }
 
 /** The signed-in session of a request, or null. Reads only the sealed cookie; never trusts anything else. */
-export async function loadRequestSession(request: { db: Database; headers: Headers; resHeaders?: Headers }): Promise<RequestSession | null> {
+export async function loadRequestSession(request: {
+  db: Database;
+  headers: Headers;
+  resHeaders?: Headers;
+}): Promise<RequestSession | null> {
   const raw = readCookie(request.headers, sessionCookieName());
   const sealed = raw === undefined ? undefined : decodeCookieValue(raw);
   if (!sealed) return null;

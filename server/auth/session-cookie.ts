@@ -1,11 +1,9 @@
 import { sealData, unsealData } from 'iron-session';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { clearCookie, setCookie } from '@/server/security/cookies';
 import { sessionCookieName } from './cookie-read';
 import { issueCsrfCookie } from './csrf-cookie';
 import { sealingPasswords } from './keys';
-
-export { readCookie, sessionCookieName } from './cookie-read';
 
 type SealedSession = { t?: string };
 
@@ -14,14 +12,20 @@ type SealedSession = { t?: string };
 const passwords = () => sealingPasswords('session-seal');
 
 export async function sealSessionToken(token: string): Promise<string> {
-  return sealData({ t: token } satisfies SealedSession, { password: passwords().current, ttl: getConfig().sessionAbsoluteSeconds });
+  return sealData(
+    { t: token } satisfies SealedSession,
+    { password: passwords().current, ttl: getConfig().sessionAbsoluteSeconds },
+  );
 }
 
 /** The token inside a sealed cookie, or null when tampered, expired or sealed with an unknown secret. */
 export async function unsealSessionToken(sealed: string): Promise<{ token: string; stale: boolean } | null> {
   if (sealed.length > 4096) return null;
   const { all, currentId } = passwords();
-  const data = await unsealData<SealedSession>(sealed, { password: all, ttl: getConfig().sessionAbsoluteSeconds }).catch(() => ({}) as SealedSession);
+  const data = await unsealData<SealedSession>(
+    sealed,
+    { password: all, ttl: getConfig().sessionAbsoluteSeconds },
+  ).catch(() => ({}) as SealedSession);
   if (typeof data.t !== 'string') return null;
   // Fe26.2*<password id>*…: a seal made with a previous secret is re-sealed with the current one.
   return { token: data.t, stale: sealed.split('*')[1] !== currentId };

@@ -36,7 +36,11 @@ export async function createSession(
  * Looks a token up by its hash and enforces idle and absolute expiry in the query itself.
  * Revocation deletes the row, so it takes effect at once on every app instance.
  */
-export async function validateSessionToken(db: Database, token: string, policy: SessionPolicy): Promise<ValidSession | null> {
+export async function validateSessionToken(
+  db: Database,
+  token: string,
+  policy: SessionPolicy,
+): Promise<ValidSession | null> {
   const idleCutoff = sql`now() - make_interval(secs => ${policy.idleSeconds})`;
   const [row] = await db
     .select({
@@ -89,7 +93,9 @@ export async function revokeSession(tx: Writer, userId: string, sessionId: strin
 
 /** Revokes every session of the user, or every one but `keepSessionId`. Returns how many. */
 export async function revokeUserSessions(tx: Writer, userId: string, keepSessionId?: string): Promise<number> {
-  const where = keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId);
+  const where = keepSessionId
+    ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId))
+    : eq(sessions.userId, userId);
   const deleted = await tx.delete(sessions).where(where).returning({ id: sessions.id });
   return deleted.length;
 }

@@ -51,7 +51,11 @@ export async function revokeAuthTokens(tx: Writer, userId: string): Promise<void
  * Consumes a token in one statement: of any number of concurrent uses, exactly one gets the
  * user id back. Unknown, used, expired and malformed tokens all give null.
  */
-export async function consumeAuthToken(tx: Writer, plaintext: string, purpose: AuthTokenPurpose): Promise<string | null> {
+export async function consumeAuthToken(
+  tx: Writer,
+  plaintext: string,
+  purpose: AuthTokenPurpose,
+): Promise<string | null> {
   if (!WELL_FORMED.test(plaintext)) return null;
   const [row] = await tx
     .update(authTokens)

@@ -3,18 +3,18 @@ import { type AuthTokenPurpose, sessions, users } from '@/db/schema';
 import type { Database } from '@/db/client';
 import { enqueueMail } from '@/server/mail/outbox';
 import { activationMail, alreadyRegisteredMail, passwordChangedMail, passwordResetMail } from '@/server/mail/templates';
-import type { AuditEntry, AuditLog } from '@/server/security/audit';
+import type { AuditLog } from '@/server/security/audit';
 import { ipBucket } from '@/server/security/client-ip';
 import { UnprocessableError } from '@/server/security/errors';
 import { checkPasswordPolicy, hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from '@/server/security/password';
-import { auditSink } from '@/server/audit';
+import { auditSink } from '@/server/core/audit-log';
+import { auditEntry, type RequestInfo } from '@/server/core/request-info';
 import type { AfterResponse } from './background';
-import { InvalidCredentialsError, InvalidTokenError, SessionEndedError, WrongCurrentPasswordError } from './errors';
+import { InvalidCredentialsError, InvalidTokenError, SessionEndedError, WrongCurrentPasswordError } from './auth-failures';
 import { createSession, revokeUserSessions, type SessionPolicy } from './sessions';
-import type { AuthThrottles } from './throttles';
+import type { AuthThrottles } from './login-throttles';
 import { consumeAuthToken, issueAuthToken, liveAuthTokenOwner, revokeAuthTokens } from './tokens';
 
-export type RequestInfo = { ip: string; userAgent: string; method?: string; path?: string };
 export type LoginResult = {
   userId: string;
   sessionId: string;
@@ -54,10 +54,6 @@ export class UserAuthService {
     return url.toString();
   }
 
-  private entry(request: RequestInfo, event: AuditEntry['event'], userId: string | null, details?: Record<string, unknown>): AuditEntry {
-    return { event, userId, ip: request.ip, userAgent: request.userAgent, method: request.method, path: request.path, details };
-  }
-
   private assertPolicy(password: string, email: string): void {
     const verdict = checkPasswordPolicy(password, { email });
     if (!verdict.ok) throw new UnprocessableError(verdict.message);
@@ -83,13 +79,13 @@ export class UserAuthService {
       if (existing?.activatedAt) {
         const mail = alreadyRegisteredMail(email, this.link('/login'), this.link('/forgot-password'));
         if (mayMail) await enqueueMail(tx, mail);
-        await this.deps.audit.record(this.entry(request, 'signup_existing_email', existing.id), auditSink(tx));
+        await this.deps.audit.record(auditEntry(request, 'signup_existing_email', existing.id), auditSink(tx));
         return;
       }
       const created = existing ? undefined : await this.createPendingUser(tx, email);
       const userId = existing?.id ?? created;
       if (!userId) return; // a concurrent signup for the same address created it, and mails the link
-      await this.deps.audit.record(this.entry(request, 'signup', userId), auditSink(tx));
+      await this.deps.audit.record(auditEntry(request, 'signup', userId), auditSink(tx));
       if (!mayMail) return;
       const token = await issueAuthToken(tx, userId, 'activation');
       await enqueueMail(tx, activationMail(email, this.link('/activate', token)));
@@ -135,10 +131,14 @@ export class UserAuthService {
       : await verifyDummyPassword(input.password);
     if (!user || !passwordHash || !valid) {
       const reason = !user ? 'unknown_email' : !passwordHash ? 'not_activated' : 'wrong_password';
-      await this.deps.audit.record(this.entry(request, 'login_failure', user?.id ?? null, { reason }));
+      await this.deps.audit.record(auditEntry(request, 'login_failure', user?.id ?? null, { reason }));
       throw new InvalidCredentialsError();
     }
-    await Promise.all([throttles.loginPair.reset(pairKey), throttles.loginAccount.reset(input.email), deviceKey ? throttles.loginDevice.reset(deviceKey) : undefined]);
+    await Promise.all([
+      throttles.loginPair.reset(pairKey),
+      throttles.loginAccount.reset(input.email),
+      deviceKey ? throttles.loginDevice.reset(deviceKey) : undefined,
+    ]);
     const rehashed = needsRehash(passwordHash) ? await hashPassword(input.password) : undefined;
     const pendingSecondFactor = Boolean(user.totpSecret);
     return this.deps.db.transaction(async (tx) => {
@@ -151,8 +151,12 @@ export class UserAuthService {
         .for('update');
       if (!current || current.passwordHash !== passwordHash) throw new InvalidCredentialsError();
       if (rehashed) await tx.update(users).set({ passwordHash: rehashed, updatedAt: sql`now()` }).where(eq(users.id, user.id));
-      const session = await createSession(tx, { userId: user.id, ip: request.ip, userAgent: request.userAgent, pendingSecondFactor }, this.deps.sessionPolicy);
-      await this.deps.audit.record(this.entry(request, 'login_success', user.id, { pendingSecondFactor, rehashed: Boolean(rehashed) }), auditSink(tx));
+      const session = await createSession(
+        tx,
+        { userId: user.id, ip: request.ip, userAgent: request.userAgent, pendingSecondFactor },
+        this.deps.sessionPolicy,
+      );
+      await this.deps.audit.record(auditEntry(request, 'login_success', user.id, { pendingSecondFactor, rehashed: Boolean(rehashed) }), auditSink(tx));
       return { userId: user.id, ...session, pendingSecondFactor, credentialEpoch: current.credentialEpoch };
     });
   }
@@ -167,7 +171,7 @@ export class UserAuthService {
   private async mailResetLink(email: string, request: RequestInfo): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
-      await this.deps.audit.record(this.entry(request, 'password_reset_requested', user?.id ?? null, { known: Boolean(user) }), auditSink(tx));
+      await this.deps.audit.record(auditEntry(request, 'password_reset_requested', user?.id ?? null, { known: Boolean(user) }), auditSink(tx));
       if (!user) return;
       const token = await issueAuthToken(tx, user.id, 'password_reset');
       await enqueueMail(tx, passwordResetMail(email, this.link('/reset-password', token)));
@@ -198,7 +202,7 @@ export class UserAuthService {
       const revoked = await revokeUserSessions(tx, userId);
       if (purpose === 'password_reset') await enqueueMail(tx, passwordChangedMail(owner.email, new Date()));
       const event = purpose === 'activation' ? 'account_activated' : 'password_reset_completed';
-      await this.deps.audit.record(this.entry(request, event, userId, { sessionsRevoked: revoked }), auditSink(tx));
+      await this.deps.audit.record(auditEntry(request, event, userId, { sessionsRevoked: revoked }), auditSink(tx));
       return true;
     });
     if (!done) throw refusal;
@@ -221,7 +225,7 @@ export class UserAuthService {
     if (!user?.passwordHash) throw new SessionEndedError();
     await this.deps.throttles.loginAccount.reserveOrThrow(user.email);
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      await this.deps.audit.record(this.entry(request, 'login_failure', input.userId, { reason: 'wrong_current_password' }));
+      await this.deps.audit.record(auditEntry(request, 'login_failure', input.userId, { reason: 'wrong_current_password' }));
       throw new WrongCurrentPasswordError();
     }
     await this.deps.throttles.loginAccount.reset(user.email);
@@ -245,7 +249,7 @@ export class UserAuthService {
       const revoked = await revokeUserSessions(tx, input.userId, input.sessionId);
       await enqueueMail(tx, passwordChangedMail(user.email, new Date()));
       const details = { sessionsRevoked: revoked };
-      await this.deps.audit.record(this.entry(request, 'password_changed', input.userId, details), auditSink(tx));
+      await this.deps.audit.record(auditEntry(request, 'password_changed', input.userId, details), auditSink(tx));
       return changed.credentialEpoch;
     });
     this.deps.afterCommit?.();

@@ -1,14 +1,13 @@
 import nodemailer from 'nodemailer';
-import { getConfig } from '@/server/config';
-import { getDb } from '@/server/db';
-import { getSecretBox } from '@/server/encryption';
-import { getLogger } from '@/server/log';
+import { getConfig } from '@/server/core/config';
+import { getDb } from '@/server/core/db';
+import { getSecretBox } from '@/server/core/encryption';
+import { getLogger } from '@/server/core/log';
+import { processSingleton } from '@/server/core/singleton';
 import { deliverPendingMail, type MailTransport } from './outbox';
 
 export { enqueueMail } from './outbox';
 export * from './templates';
-
-type Shared = { bastionMailTransport?: MailTransport | null; bastionMailDelivery?: { running: boolean; again: boolean } };
 
 const timeouts = (ms: number) => ({ connectionTimeout: ms, greetingTimeout: ms, socketTimeout: ms, dnsTimeout: ms });
 
@@ -34,17 +33,18 @@ export function smtpOptions(smtpUrl: string) {
  * server must cost seconds, not minutes.
  */
 export function getMailTransport(): MailTransport | null {
-  const shared = globalThis as Shared;
-  if (shared.bastionMailTransport !== undefined) return shared.bastionMailTransport;
+  return processSingleton('mail-transport', createMailTransport);
+}
+
+function createMailTransport(): MailTransport | null {
   const { smtpUrl, mailFrom, smtpTimeoutMs } = getConfig();
-  if (!smtpUrl) return (shared.bastionMailTransport = null);
+  if (!smtpUrl) return null;
   const smtp = nodemailer.createTransport({ ...smtpOptions(smtpUrl), ...timeouts(smtpTimeoutMs) });
-  shared.bastionMailTransport = {
+  return {
     async send(mail) {
       await smtp.sendMail({ from: mailFrom, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     },
   };
-  return shared.bastionMailTransport;
 }
 
 /** A claimed mail is left alone by other deliverers this long: several SMTP timeouts, and then some. */
@@ -57,8 +57,7 @@ export const mailLeaseSeconds = () => Math.ceil((getConfig().smtpTimeoutMs * 4) 
 export function deliverMailSoon(): void {
   const transport = getMailTransport();
   if (!transport) return;
-  const shared = globalThis as Shared;
-  const state = (shared.bastionMailDelivery ??= { running: false, again: false });
+  const state = processSingleton('mail-delivery', () => ({ running: false, again: false }));
   if (state.running) {
     state.again = true;
     return;

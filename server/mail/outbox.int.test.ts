@@ -3,7 +3,7 @@
 // answers slows only mail — it holds no database connection and gets one delivery loop at a time.
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findFreePort } from '@/scripts/services';
+import { findFreePort } from '@/test/services';
 import { startApp } from '@/test/app';
 import { TestClient } from '@/test/client';
 import { latestMail, testSql, type TestSql, tokenFrom, uniqueEmail } from '@/test/db';

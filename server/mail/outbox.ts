@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { mailOutbox } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { getSecretBox } from '@/server/encryption';
+import { getSecretBox } from '@/server/core/encryption';
 import type { SecretBox } from '@/server/security/encryption';
 import type { Mail } from './templates';
 
@@ -73,7 +73,11 @@ async function claimDueMail(db: Database, leaseSeconds: number): Promise<Claimed
  * outbox with the error and a later next-attempt time. If the process dies mid-send, the lease
  * runs out and the mail is sent again (at least once, never lost).
  */
-export async function deliverPendingMail(db: Database, transport: MailTransport, options: DeliveryOptions): Promise<number> {
+export async function deliverPendingMail(
+  db: Database,
+  transport: MailTransport,
+  options: DeliveryOptions,
+): Promise<number> {
   let sent = 0;
   for (let i = 0; i < (options.limit ?? 20); i += 1) {
     const row = await claimDueMail(db, options.leaseSeconds);

@@ -10,7 +10,13 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 }
 
-function compose(kind: MailKind, to: string, subject: string, paragraphs: string[], link?: { href: string; label: string }): Mail {
+function compose(
+  kind: MailKind,
+  to: string,
+  subject: string,
+  paragraphs: string[],
+  link?: { href: string; label: string },
+): Mail {
   const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : []), '— Bastion'].join('\n\n');
   const body = paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n');
   const button = link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : '';

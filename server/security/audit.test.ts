@@ -1,4 +1,5 @@
-// Attacks the audit log's scrubbing: secrets under any secret-looking key, at any depth or casing, must never reach the log line or the stored row.
+// Attacks the audit log's scrubbing: secrets under any secret-looking key, at any depth or casing, must never reach the
+// log line or the stored row.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuditLog, sanitizeAuditDetails, SECURITY_EVENTS, type AuditLogger, type AuditRecord, type AuditSink } from './audit';
@@ -24,22 +25,12 @@ function fakeSink(fail?: Error) {
 }
 
 describe('SECURITY_EVENTS', () => {
-  it.each([
-    'login_success',
-    'login_failure',
-    'account_locked',
-    'password_changed',
-    'permission_denied',
-    'token_revoked',
-    'suspicious_activity',
-    'data_export',
-    'admin_action',
-    'password_reset_requested',
-    'password_reset_completed',
-    'session_revoked',
-    'csrf_rejected',
-    'throttle_store_failure',
-  ])('includes %s', (event) => {
+  const required = [
+    'login_success', 'login_failure', 'account_locked', 'password_changed', 'permission_denied', 'token_revoked',
+    'suspicious_activity', 'data_export', 'admin_action', 'password_reset_requested', 'password_reset_completed',
+    'session_revoked', 'csrf_rejected', 'throttle_store_failure',
+  ];
+  it.each(required)('includes %s', (event) => {
     expect(SECURITY_EVENTS).toContain(event);
   });
 
@@ -126,7 +117,13 @@ describe('sanitizeAuditDetails', () => {
   });
 
   it('redacts whatever the value is: objects, arrays, numbers, booleans, null', () => {
-    const clean = sanitizeAuditDetails({ password: { plain: SECRET }, tokens: [SECRET, SECRET], otp: 123456, hasSecret: true, cookie: null });
+    const clean = sanitizeAuditDetails({
+      password: { plain: SECRET },
+      tokens: [SECRET, SECRET],
+      otp: 123456,
+      hasSecret: true,
+      cookie: null,
+    });
     expect(clean).toEqual({ password: '[redacted]', tokens: '[redacted]', otp: '[redacted]', hasSecret: '[redacted]', cookie: '[redacted]' });
   });
 
@@ -216,15 +213,16 @@ describe('AuditLog.record', () => {
   it('writes one log line and one row, both scrubbed', async () => {
     const { logger, calls } = fakeLogger();
     const { sink, rows } = fakeSink();
-    await new AuditLog({ logger, sink }).record({
-      event: 'login_failure',
+    const who = {
       userId: 'u1',
       ip: '203.0.113.7',
       userAgent: 'curl/8',
       method: 'POST',
       path: '/api/trpc/auth.login',
-      details: { reason: 'wrong_password', password: SECRET, headers: { authorization: `Bearer ${SECRET}`, cookie: `sid=${SECRET}` } },
-    });
+    };
+    const headers = { authorization: `Bearer ${SECRET}`, cookie: `sid=${SECRET}` };
+    const details = { reason: 'wrong_password', password: SECRET, headers };
+    await new AuditLog({ logger, sink }).record({ event: 'login_failure', ...who, details });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.level).toBe('info');
     expect(calls[0]!.message).toBe('security event: login_failure');
@@ -232,11 +230,7 @@ describe('AuditLog.record', () => {
     expect(calls[0]!.object).toEqual({ audit: rows[0] });
     expect(rows[0]).toEqual({
       event: 'login_failure',
-      userId: 'u1',
-      ip: '203.0.113.7',
-      userAgent: 'curl/8',
-      method: 'POST',
-      path: '/api/trpc/auth.login',
+      ...who,
       details: { reason: 'wrong_password', password: '[redacted]', headers: { authorization: '[redacted]', cookie: '[redacted]' } },
     });
     expect(JSON.stringify(calls)).not.toContain(SECRET);

@@ -1,9 +1,9 @@
 // Security audit log: one structured log line and one stored row per security event, with
 // secrets scrubbed from the details before either is written. Copy with a logger (pino or
-// anything with info/warn) and a sink that stores rows (server/audit.ts has a Drizzle one).
+// anything with info/warn) and a sink that stores rows (server/core/audit-log.ts has a Drizzle one).
 
 export const SECURITY_EVENTS = [
-  // the reference set (seed 003)
+  // the events every security audit log records
   'login_success',
   'login_failure',
   'account_locked',
@@ -13,7 +13,7 @@ export const SECURITY_EVENTS = [
   'suspicious_activity',
   'data_export',
   'admin_action',
-  // what Bastion's flows add
+  // the events of Bastion's own flows
   'signup',
   'signup_existing_email',
   'account_activated',
@@ -58,13 +58,19 @@ const MAX_STRING = 256;
 const MAX_DEPTH = 4;
 const MAX_KEYS = 50;
 
-/** Replaces values under secret-looking keys and secrets inside strings, truncates long strings, bounds size and depth. */
+/**
+ * Replaces values under secret-looking keys and secrets inside strings, truncates long strings, bounds size and depth.
+ */
 export function sanitizeAuditDetails(details: Record<string, unknown>, depth = 0): Record<string, unknown> {
   const clean: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(details).slice(0, MAX_KEYS)) {
     // defineProperty, not assignment: a "__proto__" key must stay data, never become the prototype.
     const cleaned = SECRET_KEY.test(key) ? '[redacted]' : sanitizeValue(value, depth);
-    Object.defineProperty(clean, key.slice(0, 64), { value: cleaned, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(
+      clean,
+      key.slice(0, 64),
+      { value: cleaned, enumerable: true, writable: true, configurable: true },
+    );
   }
   return clean;
 }

@@ -1,4 +1,5 @@
-// Attacks cookie writing: lost secure defaults, SameSite=None without Secure, misused __Host-/__Secure- prefixes, and header injection through names or values.
+// Attacks cookie writing: lost secure defaults, SameSite=None without Secure, misused __Host-/__Secure- prefixes, and
+// header injection through names or values.
 import { ResponseCookies } from 'next/dist/compiled/@edge-runtime/cookies';
 import { NextResponse } from 'next/server';
 import { describe, expect, it } from 'vitest';
@@ -70,7 +71,14 @@ describe('serializeCookie / setCookie on Headers', () => {
   });
 
   it('keeps the secure defaults when an option is passed as undefined', () => {
-    const options: CookieOptions = { secure: undefined, httpOnly: undefined, sameSite: undefined, path: undefined, domain: undefined, maxAge: undefined };
+    const options: CookieOptions = {
+      secure: undefined,
+      httpOnly: undefined,
+      sameSite: undefined,
+      path: undefined,
+      domain: undefined,
+      maxAge: undefined,
+    };
     expect(serializeCookie('sid', 'abc', options)).toBe('sid=abc; Path=/; Secure; HttpOnly; SameSite=Lax');
     expect(() => serializeCookie('sid', 'abc', { sameSite: 'none', secure: undefined })).not.toThrow();
     expect(serializeCookie('__Host-sid', 'abc', { path: undefined })).toBe('__Host-sid=abc; Path=/; Secure; HttpOnly; SameSite=Lax');

@@ -3,7 +3,15 @@
 // are errors, not silent browser rejections. Plain-http development is opt-in (secure: false).
 
 export type SameSite = 'lax' | 'strict' | 'none';
-export type CookieOptions = { maxAge?: number; expires?: Date; path?: string; domain?: string; sameSite?: SameSite; secure?: boolean; httpOnly?: boolean };
+export type CookieOptions = {
+  maxAge?: number;
+  expires?: Date;
+  path?: string;
+  domain?: string;
+  sameSite?: SameSite;
+  secure?: boolean;
+  httpOnly?: boolean;
+};
 export type CookieJar = { set(name: string, value: string, options: Record<string, unknown>): unknown };
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

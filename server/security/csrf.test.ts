@@ -1,4 +1,5 @@
-// Attacks CSRF defences: foreign and look-alike origins, missing Origin, and forged, replayed, tampered or cross-session double-submit tokens.
+// Attacks CSRF defences: foreign and look-alike origins, missing Origin, and forged, replayed, tampered or cross-
+// session double-submit tokens.
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkRequestOrigin, createCsrfToken, SAFE_METHODS, sameToken, verifyCsrfToken } from './csrf';

@@ -14,7 +14,11 @@ export type OriginVerdict = { ok: true } | { ok: false; reason: 'foreign-origin'
  * tells. A request with neither is refused when it carries a session cookie (only non-browser
  * clients send such requests, and they have no business riding a browser session).
  */
-export function checkRequestOrigin(headers: Headers, allowedOrigins: readonly string[], hasSessionCookie: boolean): OriginVerdict {
+export function checkRequestOrigin(
+  headers: Headers,
+  allowedOrigins: readonly string[],
+  hasSessionCookie: boolean,
+): OriginVerdict {
   const origin = headers.get('origin');
   if (origin !== null) return allowedOrigins.includes(origin) ? { ok: true } : { ok: false, reason: 'foreign-origin' };
   const site = headers.get('sec-fetch-site');

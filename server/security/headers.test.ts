@@ -1,4 +1,5 @@
-// Attacks the response-header builders: a weak or reused CSP nonce, a loosened CSP, or a missing hardening header would fail here.
+// Attacks the response-header builders: a weak or reused CSP nonce, a loosened CSP, or a missing hardening header would
+// fail here.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,7 +210,10 @@ describe('static file headers (headers.ts and next.config.mjs)', () => {
 
   it('builds one rule per file and per directory, each with the static set and a Cache-Control', () => {
     const rules = config.staticHeaderRules(publicDir);
-    const bySource = new Map(rules.map((rule) => [rule.source, Object.fromEntries(rule.headers.map(({ key, value }) => [key, value]))]));
+    const bySource = new Map(rules.map((rule) => [
+      rule.source,
+      Object.fromEntries(rule.headers.map(({ key, value }) => [key, value])),
+    ]));
     expect([...bySource.keys()].sort()).toEqual(['/app.3f9a1c2b.css', '/img/:path*', '/img/logo.svg', '/img/v2/:path*', '/img/v2/logo.svg', '/robots.txt']);
     for (const headers of bySource.values()) {
       expect(headers).toMatchObject(DEFAULT_STATIC_SECURITY_HEADERS);

@@ -60,7 +60,7 @@ export function pageSecurityHeaders(options: { production: boolean }): Record<st
   };
 }
 
-/** The seed's static-file set: defence in depth if a hostile file ever lands in public/. */
+/** Headers for static files: defence in depth if a hostile file ever lands in public/. */
 export const DEFAULT_STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
   'Content-Security-Policy': `default-src 'none'; sandbox`,

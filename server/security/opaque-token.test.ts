@@ -1,4 +1,5 @@
-// Attacks opaque tokens: predictable or colliding plaintexts, wrong digests, and verify inputs that could throw or match wrongly.
+// Attacks opaque tokens: predictable or colliding plaintexts, wrong digests, and verify inputs that could throw or
+// match wrongly.
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateOpaqueToken, hashOpaqueToken, verifyOpaqueToken } from './opaque-token';
@@ -103,7 +104,9 @@ describe('verifyOpaqueToken', () => {
     const { plaintext, tokenHash } = generateOpaqueToken();
     const flipped = `${plaintext.slice(0, 10)}${plaintext[10] === 'A' ? 'B' : 'A'}${plaintext.slice(11)}`;
     const variants = [plaintext.slice(0, -1), `${plaintext}A`, flipped, plaintext.toUpperCase(), plaintext.toLowerCase(), `${plaintext}\u0000`, ` ${plaintext}`];
-    for (const variant of variants.filter((v) => v !== plaintext)) expect(verifyOpaqueToken(variant, tokenHash)).toBe(false);
+    for (const variant of variants.filter((v) => v !== plaintext)) {
+      expect(verifyOpaqueToken(variant, tokenHash)).toBe(false);
+    }
   });
 
   it('refuses the hash presented as the plaintext (a leaked database row is not a token)', () => {

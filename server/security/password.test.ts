@@ -1,4 +1,5 @@
-// Attacks password storage and policy: weak or wrong argon2 parameters, verification that throws or lies, missed rehashes, and a policy that lets common passwords in.
+// Attacks password storage and policy: weak or wrong argon2 parameters, verification that throws or lies, missed
+// rehashes, and a policy that lets common passwords in.
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMON_PASSWORDS } from './common-passwords';
@@ -10,8 +11,14 @@ vi.mock('@node-rs/argon2', async (importOriginal) => {
   return { ...actual, verify: vi.fn(actual.verify) };
 });
 
-// @node-rs/argon2's Algorithm is a const enum (unreadable under isolatedModules): 0 = argon2d, 1 = argon2i, 2 = argon2id.
-const weakHash = (plain: string, algorithm: 0 | 1 | 2 = 2, memoryCost = 8192, timeCost = 1) => argon2Hash(plain, { algorithm, memoryCost, timeCost, parallelism: 1 });
+// @node-rs/argon2's Algorithm is a const enum (unreadable under isolatedModules):
+// 0 = argon2d, 1 = argon2i, 2 = argon2id.
+const weakHash = (
+  plain: string,
+  algorithm: 0 | 1 | 2 = 2,
+  memoryCost = 8192,
+  timeCost = 1,
+) => argon2Hash(plain, { algorithm, memoryCost, timeCost, parallelism: 1 });
 
 const PHC = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
@@ -156,7 +163,14 @@ describe('verifyDummyPassword', () => {
 });
 
 describe('dummy and real verification take the same path', () => {
-  it.each([1, PASSWORD_MAX_LENGTH, PASSWORD_MAX_LENGTH * 4 - 1, PASSWORD_MAX_LENGTH * 4, PASSWORD_MAX_LENGTH * 4 + 1, 100_000])(
+  it.each([
+    1,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH * 4 - 1,
+    PASSWORD_MAX_LENGTH * 4,
+    PASSWORD_MAX_LENGTH * 4 + 1,
+    100_000,
+  ])(
     'for a %i-character guess, both run argon2 or neither does',
     async (length) => {
       const guess = 'a'.repeat(length);
@@ -199,7 +213,9 @@ describe('checkPasswordPolicy', () => {
     expect(PASSWORD_MAX_LENGTH).toBeGreaterThanOrEqual(64);
     const words = 'lantern orchard velvet compass '.repeat(20);
     expect(checkPasswordPolicy(words.slice(0, PASSWORD_MAX_LENGTH))).toEqual({ ok: true });
-    expect(checkPasswordPolicy(words.slice(0, PASSWORD_MAX_LENGTH + 1))).toEqual({ ok: false, message: expect.stringContaining(String(PASSWORD_MAX_LENGTH)) });
+    const tooLong = words.slice(0, PASSWORD_MAX_LENGTH + 1);
+    const mentionsLimit = expect.stringContaining(String(PASSWORD_MAX_LENGTH));
+    expect(checkPasswordPolicy(tooLong)).toEqual({ ok: false, message: mentionsLimit });
   });
 
   it('a password the policy accepts at the maximum length still verifies', async () => {

@@ -157,7 +157,10 @@ async function resolveHost(host: string, options: OutboundUrlOptions): Promise<r
  * (webhooks, avatars by URL). Passing it is not enough on its own: DNS can change before the
  * fetch, so fetch with safeFetch, which re-checks and pins the addresses.
  */
-export async function validateOutboundUrl(input: string | URL, options: OutboundUrlOptions = {}): Promise<ValidatedUrl> {
+export async function validateOutboundUrl(
+  input: string | URL,
+  options: OutboundUrlOptions = {},
+): Promise<ValidatedUrl> {
   const url = URL.canParse(String(input)) ? new URL(String(input)) : undefined;
   if (!url) throw new SsrfBlockedError('bad-url');
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SsrfBlockedError('scheme');
@@ -248,7 +251,12 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
   }
 }
 
-async function followHops(input: string | URL, options: HopOptions, agent: Agent, pins: Pins): Promise<SafeFetchResponse> {
+async function followHops(
+  input: string | URL,
+  options: HopOptions,
+  agent: Agent,
+  pins: Pins,
+): Promise<SafeFetchResponse> {
   const maxRedirects = options.maxRedirects ?? 3;
   let method = (options.method ?? 'GET').toUpperCase();
   let body = options.body;
@@ -257,7 +265,10 @@ async function followHops(input: string | URL, options: HopOptions, agent: Agent
   for (let redirects = 0; ; redirects++) {
     const { url, addresses } = await validateOutboundUrl(target, options);
     pins.set(bareHost(url), addresses);
-    const response = await request(url, { dispatcher: agent, method, headers: Object.fromEntries(headers), body, signal: options.signal });
+    const response = await request(
+      url,
+      { dispatcher: agent, method, headers: Object.fromEntries(headers), body, signal: options.signal },
+    );
     const location = response.headers.location;
     if (!REDIRECT_STATUSES.has(response.statusCode) || typeof location !== 'string') {
       const responseHeaders = toHeaders(response.headers);

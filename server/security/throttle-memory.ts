@@ -1,7 +1,7 @@
 // An in-process ThrottleStore FOR UNIT TESTS ONLY: its counters live in one process, so N app
 // instances would each grant the full budget, and a restart forgets every lockout. Copy with
 // ./throttle; in production use ./throttle-redis or ./throttle-postgres.
-import type { CounterPolicy, CounterState, ThrottleStore } from './throttle';
+import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-store';
 
 type Counter = { attempts: number; windowEndsAt: number; lockedUntil: number; lockouts: number; lockoutsEndAt: number };
 
@@ -18,12 +18,21 @@ export class MemoryThrottleStore implements ThrottleStore {
   async increment(key: string, { windowMs, maxAttempts, lockout }: CounterPolicy): Promise<CounterState> {
     const now = this.now();
     const previous = this.live(key);
-    const counter: Counter = previous ?? { attempts: 0, windowEndsAt: 0, lockedUntil: 0, lockouts: 0, lockoutsEndAt: 0 };
+    const counter: Counter = previous ?? {
+      attempts: 0,
+      windowEndsAt: 0,
+      lockedUntil: 0,
+      lockouts: 0,
+      lockoutsEndAt: 0,
+    };
     if (counter.windowEndsAt <= now) Object.assign(counter, { attempts: 0, windowEndsAt: now + windowMs });
     if (counter.lockoutsEndAt <= now) counter.lockouts = 0;
     counter.attempts += 1;
     if (lockout && counter.attempts === maxAttempts) {
-      const lockMs = Math.floor(Math.min(lockout.baseMs * lockout.multiplier ** Math.min(counter.lockouts, 50), lockout.maxMs));
+      const lockMs = Math.floor(Math.min(
+        lockout.baseMs * lockout.multiplier ** Math.min(counter.lockouts, 50),
+        lockout.maxMs,
+      ));
       counter.lockouts += 1;
       counter.lockedUntil = counter.windowEndsAt = now + lockMs;
       counter.lockoutsEndAt = counter.lockedUntil + lockout.memoryMs;

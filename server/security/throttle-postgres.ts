@@ -2,7 +2,7 @@
 // under concurrency (ON CONFLICT locks the row) and across any number of app instances.
 // Copy with ./throttle, ./errors and the throttle_counters table (db/schema.ts).
 import type { Sql } from 'postgres';
-import type { CounterPolicy, CounterState, ThrottleStore } from './throttle';
+import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-store';
 
 type Row = { attempts: number; windowResetMs: number; lockedMs: number };
 

@@ -3,7 +3,7 @@
 // Copy with ./throttle and ./errors. One key per counter, so Redis Cluster works.
 import { createHash } from 'node:crypto';
 import Redis, { type Cluster, type RedisOptions } from 'ioredis';
-import type { CounterPolicy, CounterState, ThrottleStore } from './throttle';
+import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-store';
 
 /**
  * KEYS[1] is a hash {attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd}, times in ms by

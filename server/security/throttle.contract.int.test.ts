@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import Redis, { Cluster } from 'ioredis';
 import postgres, { type Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { findFreePort } from '../../scripts/services';
+import { findFreePort } from '../../test/services';
 import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy';
 import { StoreUnavailableError } from './errors';
 import { AttemptThrottle, type AttemptThrottleOptions, type ThrottleStore } from './throttle';
@@ -31,7 +31,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const OPEN = { attempts: 0, blocked: false, retryAfterSeconds: 0 };
 
 function throttleOn(store: ThrottleStore, options: Partial<AttemptThrottleOptions> = {}) {
-  return new AttemptThrottle(store, { maxAttempts: 3, windowSeconds: 60, namespace: namespace(), failOpen: false, ...options });
+  return new AttemptThrottle(
+    store,
+    { maxAttempts: 3, windowSeconds: 60, namespace: namespace(), failOpen: false, ...options },
+  );
 }
 
 function contract(name: string, store: () => ThrottleStore) {
@@ -98,7 +101,7 @@ function contract(name: string, store: () => ThrottleStore) {
       await expect(throttle.reserveOrThrow('k')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 60 });
     });
 
-    it('lets the seed\'s check-then-hit race past the budget, where reserve does not', async () => {
+    it('lets check-then-hit race past the budget, where reserve does not', async () => {
       const throttle = throttleOn(store(), { maxAttempts: 5 });
       const verifyPassword = () => sleep(20).then(() => false);
       let passedCheck = 0;
@@ -120,7 +123,10 @@ function contract(name: string, store: () => ThrottleStore) {
     it('locks progressively: baseSeconds, then × multiplier, capped at maxSeconds, forgotten after memorySeconds', async () => {
       const lockout = { baseSeconds: 1, multiplier: 3, maxSeconds: 2, memorySeconds: 60 };
       const throttle = throttleOn(store(), { maxAttempts: 2, windowSeconds: 30, lockout });
-      const forgetful = throttleOn(store(), { maxAttempts: 1, windowSeconds: 30, lockout: { ...lockout, memorySeconds: 0.01 } });
+      const forgetful = throttleOn(
+        store(),
+        { maxAttempts: 1, windowSeconds: 30, lockout: { ...lockout, memorySeconds: 0.01 } },
+      );
       await throttle.hit('k');
       expect(await throttle.hit('k')).toEqual({ attempts: 2, blocked: true, retryAfterSeconds: 1 });
       expect(await forgetful.hit('k')).toEqual({ attempts: 1, blocked: true, retryAfterSeconds: 1 });
@@ -168,7 +174,10 @@ function outage(name: string, { targetUrl, connect, countsLate }: Outage) {
       const ns = namespace();
       const options = { maxAttempts: 1, windowSeconds: 60, namespace: ns };
       const open = new AttemptThrottle(connection.store, { ...options, failOpen: true, onStoreError });
-      const closed = new AttemptThrottle(connection.store, { ...options, failOpen: false, onStoreError: () => undefined });
+      const closed = new AttemptThrottle(
+        connection.store,
+        { ...options, failOpen: false, onStoreError: () => undefined },
+      );
       expect(await open.hit('k')).toMatchObject({ attempts: 1, blocked: true });
 
       proxy.cut();
@@ -220,7 +229,7 @@ describe.skipIf(!redisUrl)('redis', () => {
     countsLate: false,
   });
 
-  it('accepts a raw ioredis client, as the seed promises', async () => {
+  it('accepts a raw ioredis client in place of a store', async () => {
     const throttle = new AttemptThrottle(redis, { maxAttempts: 2, windowSeconds: 60, namespace: 'raw', failOpen: false });
     await throttle.reset('k');
     await throttle.hit('k');
@@ -246,7 +255,10 @@ describe.skipIf(!redisUrl)('redis', () => {
   it('keeps a locked key until its lockout memory ends', async () => {
     const ns = namespace();
     const lockout = { baseSeconds: 10, memorySeconds: 100 };
-    const throttle = new AttemptThrottle(redis, { maxAttempts: 1, windowSeconds: 60, namespace: ns, failOpen: false, lockout });
+    const throttle = new AttemptThrottle(
+      redis,
+      { maxAttempts: 1, windowSeconds: 60, namespace: ns, failOpen: false, lockout },
+    );
     await throttle.hit('k');
     const ttl = await redis.pttl(`${ns}:k`);
     expect(ttl).toBeGreaterThan(109_000);
@@ -269,9 +281,13 @@ describe.skipIf(!redisCli)('redis cluster', () => {
   afterAll(() => cluster.stop());
 
   it('works on a 3-node Redis Cluster: one key per counter, spread over the nodes', async () => {
-    const throttle = new AttemptThrottle(cluster.client, { maxAttempts: 5, windowSeconds: 60, namespace: namespace(), failOpen: false });
+    const throttle = new AttemptThrottle(
+      cluster.client,
+      { maxAttempts: 5, windowSeconds: 60, namespace: namespace(), failOpen: false },
+    );
     const keys = Array.from({ length: 12 }, (_, i) => `user${i}@example.com`);
-    const reservations = await Promise.all(keys.flatMap((key) => Array.from({ length: 20 }, () => throttle.reserve(key))));
+    const calls = keys.flatMap((key) => Array.from({ length: 20 }, () => throttle.reserve(key)));
+    const reservations = await Promise.all(calls);
     expect(reservations.filter((r) => r.allowed)).toHaveLength(12 * 5);
     expect((await throttle.status('user0@example.com')).attempts).toBe(20);
     // Asked of each server directly: ioredis' own node list may not have every master yet.
@@ -294,7 +310,10 @@ describe('postgres', () => {
   outage('postgres', {
     targetUrl: () => databaseUrl,
     connect: (url) => {
-      const client = postgres(url, { max: 4, connect_timeout: 1, onnotice: () => undefined, connection: { statement_timeout: 1_000 } });
+      const client = postgres(
+        url,
+        { max: 4, connect_timeout: 1, onnotice: () => undefined, connection: { statement_timeout: 1_000 } },
+      );
       return { store: new PostgresThrottleStore(client), close: () => client.end({ timeout: 1 }) };
     },
     countsLate: true,

@@ -214,6 +214,7 @@ describe('AttemptThrottle', () => {
     expect(() => new AttemptThrottle(store, { ...base, maxAttempts: 0 })).toThrow(RangeError);
     expect(() => new AttemptThrottle(store, { ...base, windowSeconds: 0 })).toThrow(RangeError);
     expect(() => new AttemptThrottle(store, { ...base, namespace: 'has space' })).toThrow(RangeError);
-    expect(() => new AttemptThrottle(store, { ...base, lockout: { baseSeconds: 10, maxSeconds: 5 } })).toThrow(RangeError);
+    const lockout = { baseSeconds: 10, maxSeconds: 5 };
+    expect(() => new AttemptThrottle(store, { ...base, lockout })).toThrow(RangeError);
   });
 });

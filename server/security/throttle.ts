@@ -1,32 +1,18 @@
 // Brute-force throttling: counts failed attempts per key in a fixed window (optionally with a
-// progressive lockout) and refuses callers over budget. Copy with ./errors, ./throttle-redis (it
-// wraps a raw ioredis client) and, without Redis, ./throttle-postgres; ./throttle-memory is for tests.
+// progressive lockout) and refuses callers over budget. Copy with ./errors, ./throttle-store,
+// ./throttle-redis (it wraps a raw ioredis client) and, without Redis, ./throttle-postgres;
+// ./throttle-memory is for tests.
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError, TooManyRequestsError } from './errors';
+import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-store';
 import { RedisThrottleStore } from './throttle-redis';
+
+export type { CounterPolicy, CounterState, LockoutPolicy, ThrottleStore } from './throttle-store';
 
 /** What every call answers. `retryAfterSeconds` is 0 when not blocked, else whole seconds ≥ 1. */
 export type ThrottleStatus = Readonly<{ attempts: number; blocked: boolean; retryAfterSeconds: number }>;
 export type ThrottleReservation = Readonly<{ allowed: boolean; status: ThrottleStatus }>;
-
-export type LockoutPolicy = { baseMs: number; multiplier: number; maxMs: number; memoryMs: number };
-export type CounterPolicy = { windowMs: number; maxAttempts: number; lockout: LockoutPolicy | null };
-
-/** A counter as a store sees it; every duration is what remains, in milliseconds, by the store's clock. */
-export type CounterState = { attempts: number; windowResetMs: number; lockedMs: number };
-
-/**
- * A store is three dumb atomic operations, one round trip each. `increment` counts one attempt:
- * it opens a window of `windowMs` when none is open, and when the count reaches `maxAttempts`
- * with a lockout policy it locks the key for base × multiplier^(lockouts remembered) (capped),
- * ends the window with the lock, and remembers the lockout until `memoryMs` after the lock ends.
- */
-export interface ThrottleStore {
-  increment(key: string, policy: CounterPolicy): Promise<CounterState>;
-  peek(key: string): Promise<CounterState>;
-  delete(key: string): Promise<void>;
-}
 
 export type ThrottleOperation = 'status' | 'hit' | 'reserve' | 'reset';
 export type StoreErrorHandler = (error: unknown, context: { namespace: string; operation: ThrottleOperation }) => void;
@@ -89,7 +75,8 @@ export class AttemptThrottle {
     const state = await this.call('reserve', () => this.store.increment(this.storeKey(key), this.policy));
     if (!state) return Object.freeze({ allowed: true, status: OPEN });
     // The attempt that reaches maxAttempts is the one that starts a lock, and is allowed.
-    const allowed = state.attempts <= this.policy.maxAttempts && (state.lockedMs === 0 || state.attempts === this.policy.maxAttempts);
+    const { maxAttempts } = this.policy;
+    const allowed = state.attempts <= maxAttempts && (state.lockedMs === 0 || state.attempts === maxAttempts);
     return Object.freeze({ allowed, status: this.toStatus(state) });
   }
 

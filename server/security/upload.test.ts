@@ -50,7 +50,8 @@ describe('readBodyWithLimit', () => {
   const chunks = (sizes: number[]) => sizes.map((size) => new Uint8Array(size).fill(7));
 
   it('returns the whole body within the limit, from a web stream and from an async iterable', async () => {
-    expect((await readBodyWithLimit(new Response(new Uint8Array(10)).body as ReadableStream<Uint8Array>, 10)).byteLength).toBe(10);
+    const body = new Response(new Uint8Array(10)).body as ReadableStream<Uint8Array>;
+    expect((await readBodyWithLimit(body, 10)).byteLength).toBe(10);
     expect(await readBodyWithLimit(Readable.from(chunks([3, 4])), 7)).toEqual(new Uint8Array(7).fill(7));
   });
 

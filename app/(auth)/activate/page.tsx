@@ -6,7 +6,9 @@ export const metadata: Metadata = { title: 'Choose your password', referrer: 'no
 
 // The link only opens this page; activation needs the password to be chosen and sent (a POST),
 // so mail scanners that follow links cannot use up the token.
-export default async function ActivatePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function ActivatePage({ searchParams }: Props) {
   const { token } = await searchParams;
   return (
     <>

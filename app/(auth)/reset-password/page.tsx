@@ -5,7 +5,9 @@ import { ChoosePasswordForm } from '../choose-password-form';
 // middleware.ts also sends Referrer-Policy: no-referrer for this path.
 export const metadata: Metadata = { title: 'Choose a new password', referrer: 'no-referrer' };
 
-export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function ResetPasswordPage({ searchParams }: Props) {
   const { token } = await searchParams;
   return (
     <>

@@ -1,8 +1,8 @@
 export const dynamic = 'force-dynamic';
 
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/server/db';
-import { getRedis } from '@/server/redis';
+import { getDb } from '@/server/core/db';
+import { getRedis } from '@/server/core/redis';
 
 type Check = 'ok' | 'down' | 'not configured';
 

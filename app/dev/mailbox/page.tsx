@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { PageIntro } from '@/app/_components/section';
 import { getServerCaller } from '@/app/_trpc/server';
-import { getConfig } from '@/server/config';
+import { getConfig } from '@/server/core/config';
 import { devToolsAllowed } from '@/server/http/dev';
 import { CLIENT_IP_HEADER } from '@/server/security/headers';
 

@@ -5,7 +5,8 @@ import { getAuthService } from '@/server/auth';
 import { sessionPolicy } from '@/server/auth/request-session';
 import { rememberDevice } from '@/server/auth/device-cookie';
 import { listSessions, revokeSession, signOutEverywhereElse } from '@/server/auth/sessions';
-import { getAuditLog } from '@/server/audit';
+import { getAuditLog } from '@/server/core/audit-log';
+import { auditEntry } from '@/server/core/request-info';
 import { NotFoundError } from '@/server/security/errors';
 import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
@@ -26,7 +27,8 @@ export const accountRouter = createTRPCRouter({
   revokeSession: protectedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     const revoked = await revokeSession(ctx.db, ctx.auth.userId, input.id);
     if (!revoked) throw new NotFoundError('No such session.');
-    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details: { sessionId: input.id } });
+    const details = { sessionId: input.id };
+    await getAuditLog().record(auditEntry(requestInfo(ctx), 'session_revoked', ctx.auth.userId, details));
     return { ok: true };
   }),
 
@@ -35,7 +37,7 @@ export const accountRouter = createTRPCRouter({
     const { revoked, credentialEpoch } = await signOutEverywhereElse(ctx.db, ctx.auth.userId, ctx.auth.sessionId);
     await rememberDevice(ctx.headers, ctx.resHeaders, { userId: ctx.auth.userId, epoch: credentialEpoch });
     const details = { others: revoked };
-    await getAuditLog().record({ event: 'session_revoked', userId: ctx.auth.userId, ...requestInfo(ctx), details });
+    await getAuditLog().record(auditEntry(requestInfo(ctx), 'session_revoked', ctx.auth.userId, details));
     return { revoked };
   }),
 
@@ -51,7 +53,13 @@ export const accountRouter = createTRPCRouter({
   /** This user's recent security events — never anyone else's. */
   activity: protectedProcedure.query(async ({ ctx }) => {
     const rows = await ctx.db
-      .select({ id: auditEvents.id, event: auditEvents.event, ip: auditEvents.ip, userAgent: auditEvents.userAgent, createdAt: auditEvents.createdAt })
+      .select({
+        id: auditEvents.id,
+        event: auditEvents.event,
+        ip: auditEvents.ip,
+        userAgent: auditEvents.userAgent,
+        createdAt: auditEvents.createdAt,
+      })
       .from(auditEvents)
       .where(and(eq(auditEvents.userId, ctx.auth.userId)))
       .orderBy(desc(auditEvents.createdAt))

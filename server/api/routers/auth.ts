@@ -4,7 +4,8 @@ import { knownDeviceFor, readDevice, rememberDevice } from '@/server/auth/device
 import { emailSchema } from '@/server/auth/email';
 import { revokeSession } from '@/server/auth/sessions';
 import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
-import { getAuditLog } from '@/server/audit';
+import { getAuditLog } from '@/server/core/audit-log';
+import { auditEntry } from '@/server/core/request-info';
 import { textInput } from '../text-input';
 import { createTRPCRouter, publicProcedure, requestInfo } from '../trpc';
 
@@ -47,7 +48,7 @@ export const authRouter = createTRPCRouter({
     clearSessionCookie(ctx.resHeaders);
     if (!session) return { ok: true };
     await revokeSession(ctx.db, session.userId, session.sessionId);
-    await getAuditLog().record({ event: 'logout', userId: session.userId, ...requestInfo(ctx) });
+    await getAuditLog().record(auditEntry(requestInfo(ctx), 'logout', session.userId));
     return { ok: true };
   }),
 

@@ -1,7 +1,7 @@
 import { desc } from 'drizzle-orm';
 import { mailOutbox } from '@/db/schema';
-import { getConfig } from '@/server/config';
-import { getSecretBox } from '@/server/encryption';
+import { getConfig } from '@/server/core/config';
+import { getSecretBox } from '@/server/core/encryption';
 import { openMailBody } from '@/server/mail/outbox';
 import { NotFoundError } from '@/server/security/errors';
 import { createTRPCRouter, publicProcedure } from '../trpc';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteOwnFile, listFiles, storeUpload } from '@/server/files';
+import { deleteOwnFile, listFiles, storeUpload } from '@/server/files/service';
 import { BadRequestError } from '@/server/security/errors';
 import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';

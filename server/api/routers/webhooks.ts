@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteWebhook, listWebhooks, registerWebhook, sendTestEvent } from '@/server/webhooks';
+import { deleteWebhook, listWebhooks, registerWebhook, sendTestEvent } from '@/server/webhooks/service';
 import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
 
@@ -9,7 +9,11 @@ const webhookUrl = textInput(2048).trim().min(1);
 export const webhooksRouter = createTRPCRouter({
   list: protectedProcedure.query(async ({ ctx }) => {
     const rows = await listWebhooks(ctx.db, ctx.auth.userId);
-    return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString(), lastTestedAt: row.lastTestedAt?.toISOString() ?? null }));
+    return rows.map((row) => ({
+      ...row,
+      createdAt: row.createdAt.toISOString(),
+      lastTestedAt: row.lastTestedAt?.toISOString() ?? null,
+    }));
   }),
 
   /** The URL is checked (scheme, credentials, resolved addresses) at registration and again at every send. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadRequestSession } from '@/server/auth/request-session';
-import { getDb } from '@/server/db';
-import { findOwnFile } from '@/server/files';
+import { getDb } from '@/server/core/db';
+import { findOwnFile } from '@/server/files/service';
 import { API_CONTENT_SECURITY_POLICY } from '@/server/http/refusal';
 import { NotFoundError } from '@/server/security/errors';
 

@@ -7,7 +7,7 @@ import { testSql, type TestSql } from '@/test/db';
 import { type FakeDns, startFakeDns } from '@/test/fake-dns';
 import { signedInUser as signUpAndSignIn } from '@/test/users';
 import { startWebhookReceiver, type WebhookReceiver } from '@/test/webhook-receiver';
-import { verifyWebhookSignature } from './webhook-signature';
+import { verifyWebhookSignature } from './signature';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');

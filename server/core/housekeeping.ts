@@ -6,16 +6,16 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inArray, lt, or, sql } from 'drizzle-orm';
 import { auditEvents, authTokens, files } from '@/db/schema';
-import { deleteExpiredSessions, type SessionPolicy } from './auth/sessions';
+import { deleteExpiredSessions, type SessionPolicy } from '../auth/sessions';
 import { getConfig } from './config';
-import { type Database, getDatabase } from './db';
+import { type Database, getDb, getSqlClient } from './db';
 import { getLogger } from './log';
-import { deliverPendingMail, type MailTransport } from './mail/outbox';
-import { getMailTransport, mailLeaseSeconds } from './mail';
+import { deliverPendingMail, type MailTransport } from '../mail/outbox';
+import { getMailTransport, mailLeaseSeconds } from '../mail';
 import { getSecretBox } from './encryption';
-import type { SecretBox } from './security/encryption';
+import type { SecretBox } from '../security/encryption';
 import { getRedis } from './redis';
-import { PostgresThrottleStore } from './security/throttle-postgres';
+import { PostgresThrottleStore } from '../security/throttle-postgres';
 
 /** Spent or expired tokens are kept this long after they stop working (for support questions), then deleted. */
 const TOKEN_RETENTION = sql`now() - interval '7 days'`;
@@ -29,7 +29,10 @@ export type HousekeepingReport = {
   auditRowsDeleted: number;
 };
 
-/** Audit rows are deleted in batches this large, at most AUDIT_BATCHES of them a pass, so a sweep never holds long locks. */
+/**
+ * Audit rows are deleted in batches this large, at most AUDIT_BATCHES of them a pass, so a sweep never holds long
+ * locks.
+ */
 const AUDIT_BATCH = 5_000;
 const AUDIT_BATCHES = 20;
 
@@ -64,7 +67,8 @@ async function deleteStrayFiles(db: Database, uploadDir: string, now = Date.now(
   const stored = old.filter((name) => STORED_NAME.test(name));
   const known = new Set<string>();
   for (let i = 0; i < stored.length; i += 500) {
-    const rows = await db.select({ storedName: files.storedName }).from(files).where(inArray(files.storedName, stored.slice(i, i + 500)));
+    const batch = stored.slice(i, i + 500);
+    const rows = await db.select({ storedName: files.storedName }).from(files).where(inArray(files.storedName, batch));
     for (const row of rows) known.add(row.storedName);
   }
   const stray = [...temps, ...stored.filter((name) => !known.has(name))];
@@ -117,7 +121,8 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
 /** The app's own dependencies, from configuration. */
 function appDeps(): HousekeepingDeps {
   const config = getConfig();
-  const { db, sql: client } = getDatabase();
+  const db = getDb();
+  const client = getSqlClient();
   return {
     db,
     throttleStore: getRedis() ? null : new PostgresThrottleStore(client),

@@ -2,10 +2,10 @@
 // development gets safe defaults, production refuses to start without real values.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseTrustedProxies } from './security/client-ip';
-import { parseEncryptionKey } from './security/encryption';
-import { assertNameservers } from './security/outbound-dns';
-import { weakSecretReason } from './security/secret-strength';
+import { parseTrustedProxies } from '../security/client-ip';
+import { parseEncryptionKey } from '../security/encryption';
+import { assertNameservers } from '../security/outbound-dns';
+import { weakSecretReason } from '../security/secret-strength';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
 // Development data is encrypted too (so the code path is the one production runs), with a key
@@ -63,8 +63,8 @@ const envSchema = z.object({
   HTTP_MAX_HEADER_SIZE: int(16 * 1024, 1024),
   // At most 9 MiB: Next buffers a request body for middleware.ts up to 10 MiB (proxyClientMaxBodySize)
   // and silently truncates beyond, so a larger limit could never be seen to be exceeded.
-  BODY_LIMIT_BYTES: int(100 * 1024, 1024).pipe(z.number().max(MAX_BODY_LIMIT, 'at most 9437184 (9 MiB); see the comment in server/config.ts')),
-  UPLOAD_LIMIT_BYTES: int(8 * 1024 * 1024, 1024).pipe(z.number().max(MAX_BODY_LIMIT, 'at most 9437184 (9 MiB); see the comment in server/config.ts')),
+  BODY_LIMIT_BYTES: int(100 * 1024, 1024).pipe(z.number().max(MAX_BODY_LIMIT, 'at most 9437184 (9 MiB); see the comment in server/core/config.ts')),
+  UPLOAD_LIMIT_BYTES: int(8 * 1024 * 1024, 1024).pipe(z.number().max(MAX_BODY_LIMIT, 'at most 9437184 (9 MiB); see the comment in server/core/config.ts')),
   UPLOAD_QUOTA_BYTES: int(100 * 1024 * 1024, 1024),
   UPLOAD_MAX_FILES: int(500, 1),
   API_RATE_LIMIT_PER_MINUTE: int(300, 1),

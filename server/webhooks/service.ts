@@ -3,16 +3,15 @@ import { isIP } from 'node:net';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { users, webhooks } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { auditSink, getAuditLog } from './audit';
-import { getConfig } from './config';
-import { getSecretBox } from './encryption';
-import { NotFoundError, UnprocessableError } from './security/errors';
-import { createDnsResolver, type Resolver } from './security/outbound-dns';
-import { safeFetch, SsrfBlockedError, validateOutboundUrl } from './security/ssrf';
-import { sharedThrottle } from './throttles';
-import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
-
-type Actor = { userId: string; ip: string; userAgent: string; method?: string; path?: string };
+import { auditSink, getAuditLog } from '../core/audit-log';
+import { getConfig } from '../core/config';
+import { getSecretBox } from '../core/encryption';
+import { auditEntry, type UserRequest } from '../core/request-info';
+import { NotFoundError, UnprocessableError } from '../security/errors';
+import { createDnsResolver, type Resolver } from '../security/outbound-dns';
+import { safeFetch, SsrfBlockedError, validateOutboundUrl } from '../security/ssrf';
+import { sharedThrottle } from '../core/rate-limits';
+import { SIGNATURE_HEADER, signWebhook } from './signature';
 
 const MAX_WEBHOOKS = 20;
 
@@ -46,13 +45,14 @@ function publicRefusal(error: SsrfBlockedError): { reason: string; message: stri
 /** Registrations per user and 10 minutes, counted before any DNS work: the cap of 20 plus room for typos. */
 const registerThrottle = () => sharedThrottle({ namespace: 'webhook-register', maxAttempts: 30, windowSeconds: 600 });
 
-export async function registerWebhook(db: Database, actor: Actor, url: string) {
+export async function registerWebhook(db: Database, actor: UserRequest, url: string) {
   await registerThrottle().reserveOrThrow(actor.userId);
   try {
     await validateOutboundUrl(url, fetchOptions());
   } catch (error) {
     if (!(error instanceof SsrfBlockedError)) throw error;
-    await getAuditLog().record({ event: 'webhook_blocked', userId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, details: { reason: error.reason, stage: 'register' } });
+    const details = { reason: error.reason, stage: 'register' };
+    await getAuditLog().record(auditEntry(actor, 'webhook_blocked', actor.userId, details));
     throw new UnprocessableError(publicRefusal(error).message);
   }
   return db.transaction(async (tx) => {
@@ -66,7 +66,7 @@ export async function registerWebhook(db: Database, actor: Actor, url: string) {
       .insert(webhooks)
       .values({ id, ownerId: actor.userId, url, secret: sealSecret(id, secret) })
       .returning({ id: webhooks.id, url: webhooks.url });
-    const entry = { event: 'webhook_registered' as const, userId: actor.userId, ip: actor.ip, userAgent: actor.userAgent, details: { webhookId: row?.id } };
+    const entry = auditEntry(actor, 'webhook_registered', actor.userId, { webhookId: row?.id });
     await getAuditLog().record(entry, auditSink(tx));
     return row && { ...row, secret };
   });
@@ -84,23 +84,32 @@ const openSecret = (id: string, sealed: string) => getSecretBox().decrypt(sealed
 /** Test sends per user and minute: enough to debug a receiver, too few to scan ports with. */
 const sendThrottle = () => sharedThrottle({ namespace: 'webhook-test', maxAttempts: 10, windowSeconds: 60 });
 
+/** What the owner sees of a webhook: never its signing secret, which is shown once at registration. */
+const LISTED_WEBHOOK = {
+  id: webhooks.id,
+  url: webhooks.url,
+  lastStatus: webhooks.lastStatus,
+  lastTestedAt: webhooks.lastTestedAt,
+  createdAt: webhooks.createdAt,
+};
+
 export function listWebhooks(db: Database, ownerId: string) {
-  return db
-    .select({ id: webhooks.id, url: webhooks.url, lastStatus: webhooks.lastStatus, lastTestedAt: webhooks.lastTestedAt, createdAt: webhooks.createdAt })
-    .from(webhooks)
-    .where(eq(webhooks.ownerId, ownerId))
-    .orderBy(desc(webhooks.createdAt));
+  const owned = eq(webhooks.ownerId, ownerId);
+  return db.select(LISTED_WEBHOOK).from(webhooks).where(owned).orderBy(desc(webhooks.createdAt));
 }
 
 export async function deleteWebhook(db: Database, ownerId: string, id: string): Promise<void> {
-  const deleted = await db.delete(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.ownerId, ownerId))).returning({ id: webhooks.id });
+  const deleted = await db.delete(webhooks).where(and(
+    eq(webhooks.id, id),
+    eq(webhooks.ownerId, ownerId),
+  )).returning({ id: webhooks.id });
   if (deleted.length === 0) throw new NotFoundError('No such webhook.');
 }
 
 export type TestOutcome = { ok: true; status: number } | { ok: false; reason: string; message: string };
 
 /** Posts a signed test event through safeFetch and reports the status or the refusal reason. */
-export async function sendTestEvent(db: Database, actor: Actor, id: string): Promise<TestOutcome> {
+export async function sendTestEvent(db: Database, actor: UserRequest, id: string): Promise<TestOutcome> {
   const [hook] = await db.select().from(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.ownerId, actor.userId)));
   if (!hook) throw new NotFoundError('No such webhook.');
   await sendThrottle().reserveOrThrow(actor.userId);
@@ -130,12 +139,7 @@ export async function sendTestEvent(db: Database, actor: Actor, id: string): Pro
   }
   const lastStatus = outcome.ok ? `HTTP ${outcome.status}` : `refused: ${outcome.reason}`;
   await db.update(webhooks).set({ lastStatus, lastTestedAt: sql`now()` }).where(and(eq(webhooks.id, hook.id), eq(webhooks.ownerId, actor.userId)));
-  await getAuditLog().record({
-    event: outcome.ok ? 'webhook_sent' : 'webhook_blocked',
-    userId: actor.userId,
-    ip: actor.ip,
-    userAgent: actor.userAgent,
-    details: { webhookId: hook.id, result: lastStatus, reason: precise },
-  });
+  const details = { webhookId: hook.id, result: lastStatus, reason: precise };
+  await getAuditLog().record(auditEntry(actor, outcome.ok ? 'webhook_sent' : 'webhook_blocked', actor.userId, details));
   return outcome;
 }

@@ -1,8 +1,9 @@
 import { auditEvents } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { AuditLog, type AuditSink } from './security/audit';
+import { AuditLog, type AuditSink } from '../security/audit';
 import { getDb } from './db';
 import { getLogger } from './log';
+import { processSingleton } from './singleton';
 
 type Writer = Pick<Database, 'insert'>;
 
@@ -13,10 +14,9 @@ export function auditSink(writer: Writer): AuditSink {
   };
 }
 
-type Shared = { bastionAudit?: AuditLog };
-
 export function getAuditLog(): AuditLog {
-  const shared = globalThis as Shared;
-  shared.bastionAudit ??= new AuditLog({ logger: getLogger(), sink: (record) => auditSink(getDb())(record) });
-  return shared.bastionAudit;
+  return processSingleton('audit-log', () => new AuditLog({
+    logger: getLogger(),
+    sink: (record) => auditSink(getDb())(record),
+  }));
 }

@@ -2,7 +2,7 @@
 // http:// to https://, graded by Mozilla HTTP Observatory's own scoring code: A+ with no test
 // losing points. A control run with HSTS stripped by the proxy shows the scanner is listening.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findFreePort } from '@/scripts/services';
+import { findFreePort } from '@/test/services';
 import { startApp, type RunningApp } from '@/test/app';
 import { observatoryScan } from '@/test/observatory';
 import { selfSignedLocalhostCertificate, startTlsProxy, type TlsProxy } from '@/test/tls-proxy';

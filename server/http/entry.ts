@@ -5,15 +5,15 @@
 // past the limit) before Next reads a byte, and answers every refusal in one shape.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import next from 'next';
-import { normaliseIp, PEER_IP_HEADER } from './security/client-ip';
-import type { Config } from './config';
-import { getLogger } from './log';
-import { bodyLimitFor, bodyTooLarge, declaredBodyRefusal, hasChunkedBody, holdChunkedBody } from './http/body';
-import { answerClientError } from './http/client-error';
-import { devOriginRedirect } from './http/dev';
-import { type Refusal, writeRefusal } from './http/refusal';
-import { checkRequestLine } from './http/request-line';
-import { UpgradeGate } from './http/upgrade';
+import { normaliseIp, PEER_IP_HEADER } from '../security/client-ip';
+import type { Config } from '../core/config';
+import { getLogger } from '../core/log';
+import { bodyLimitFor, bodyTooLarge, declaredBodyRefusal, hasChunkedBody, holdChunkedBody } from './body';
+import { answerClientError } from './client-error';
+import { devOriginRedirect } from './dev';
+import { type Refusal, writeRefusal } from './refusal';
+import { checkRequestLine } from './request-line';
+import { UpgradeGate } from './upgrade';
 
 export function recordPeerAddress(req: IncomingMessage): void {
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go

@@ -1,11 +1,12 @@
 // The server Playwright runs: throwaway PostgreSQL (or PGlite) and Redis, migrated, and the
-// built app on E2E_PORT, delivering mail over SMTP to a local catcher with an inbox page. Everything stops when Playwright sends SIGTERM.
+// built app on E2E_PORT, delivering mail over SMTP to a local catcher with an inbox page. Everything stops when
+// Playwright sends SIGTERM.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateDatabase } from '../db/migrate';
-import { startApp } from '../test/app';
-import { startMailCatcher } from '../test/mail-catcher';
+import { startApp } from './app';
+import { startMailCatcher } from './mail-catcher';
 import { redisServerBin, type RunningService, startRedisServer, startThrowawayPostgres } from './services';
 
 const [port, smtpPort, mailboxPort] = process.argv.slice(2, 5).map(Number);

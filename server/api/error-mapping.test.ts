@@ -1,11 +1,12 @@
-// Attacks the domain-error → tRPC mapping: wrong status codes, a 429 for a store outage, a missing Retry-After, or internal messages leaking to clients.
+// Attacks the domain-error → tRPC mapping: wrong status codes, a 429 for a store outage, a missing Retry-After, or
+// internal messages leaking to clients.
 import fc from 'fast-check';
 import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidCredentialsError, WrongCurrentPasswordError } from '@/server/auth/errors';
+import { InvalidCredentialsError, WrongCurrentPasswordError } from '@/server/auth/auth-failures';
 import {
   BadRequestError,
   ForbiddenError,
@@ -16,7 +17,7 @@ import {
   TooManyRequestsError,
   UnprocessableError,
 } from '@/server/security/errors';
-import { GENERIC_INTERNAL_MESSAGE, toTRPCError } from './errors';
+import { GENERIC_INTERNAL_MESSAGE, toTRPCError } from './error-mapping';
 
 const SECRET = 'duplicate key value violates unique constraint "users_email_key" at /srv/app/db.ts:42 password=hunter2';
 const UNAVAILABLE = 'Service temporarily unavailable. Please try again shortly.';

@@ -45,7 +45,10 @@ describe('error log', () => {
     const { stream, lines } = capture();
     createLogger('info', stream).error({ err: error, path: 'webhooks.create' }, 'procedure failed');
     const line = lines.join('');
-    const logged = JSON.parse(line) as { msg: string; err: { message: string; query: string; cause: { message: string } } };
+    const logged = JSON.parse(line) as {
+      msg: string;
+      err: { message: string; query: string; cause: { message: string } };
+    };
     expect(logged.msg).toBe('procedure failed');
     expect(logged.err.query).toMatch(/insert into "webhooks"/i);
     expect(logged.err.cause.message).toContain('violates foreign key constraint');

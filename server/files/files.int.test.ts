@@ -57,7 +57,11 @@ async function upload(client: TestClient, bytes: Buffer, name: string, type: str
     body: form,
   });
   const text = await response.text();
-  return { status: response.status, text, json: JSON.parse(text) as { result?: { data: { id: string; displayName: string } }; error?: { message: string } } };
+  return {
+    status: response.status,
+    text,
+    json: JSON.parse(text) as { result?: { data: { id: string; displayName: string } }; error?: { message: string } },
+  };
 }
 
 const filesOnDisk = () => readdirSync(uploadDir).length;

@@ -1,4 +1,4 @@
-import { sharedThrottle } from '@/server/throttles';
+import { sharedThrottle } from '@/server/core/rate-limits';
 
 const HOUR = 60 * 60;
 

@@ -1,13 +1,13 @@
-import { getAuditLog } from './audit';
+import { getAuditLog } from './audit-log';
 import { getConfig } from './config';
-import { getDatabase } from './db';
+import { getSqlClient } from './db';
 import { getLogger } from './log';
 import { getRedis } from './redis';
-import { AttemptThrottle, type AttemptThrottleOptions } from './security/throttle';
-import { PostgresThrottleStore } from './security/throttle-postgres';
-import { RedisThrottleStore } from './security/throttle-redis';
+import { processSingleton } from './singleton';
+import { AttemptThrottle, type AttemptThrottleOptions } from '../security/throttle';
+import { PostgresThrottleStore } from '../security/throttle-postgres';
+import { RedisThrottleStore } from '../security/throttle-redis';
 
-type Shared = { bastionThrottles?: Map<string, AttemptThrottle> };
 type Options = Omit<AttemptThrottleOptions, 'failOpen' | 'onStoreError'>;
 
 /**
@@ -16,12 +16,11 @@ type Options = Omit<AttemptThrottleOptions, 'failOpen' | 'onStoreError'>;
  * then passes (fail-open) or gets 503 (fail-closed) is THROTTLE_FAIL_OPEN's choice.
  */
 export function sharedThrottle(options: Options): AttemptThrottle {
-  const shared = globalThis as Shared;
-  shared.bastionThrottles ??= new Map();
-  const existing = shared.bastionThrottles.get(options.namespace);
+  const throttles = processSingleton('throttles', () => new Map<string, AttemptThrottle>());
+  const existing = throttles.get(options.namespace);
   if (existing) return existing;
   const redis = getRedis();
-  const store = redis ? new RedisThrottleStore(redis) : new PostgresThrottleStore(getDatabase().sql);
+  const store = redis ? new RedisThrottleStore(redis) : new PostgresThrottleStore(getSqlClient());
   const throttle = new AttemptThrottle(store, {
     ...options,
     namespace: `${getConfig().throttleKeyPrefix}:${options.namespace}`,
@@ -31,7 +30,7 @@ export function sharedThrottle(options: Options): AttemptThrottle {
       void getAuditLog().record({ event: 'throttle_store_failure', details: { ...context, failOpen: getConfig().throttleFailOpen } });
     },
   });
-  shared.bastionThrottles.set(options.namespace, throttle);
+  throttles.set(options.namespace, throttle);
   return throttle;
 }
 

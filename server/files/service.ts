@@ -3,23 +3,17 @@ import { unlink } from 'node:fs/promises';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { files, users } from '@/db/schema';
 import type { Database } from '@/db/client';
-import { auditSink, getAuditLog } from './audit';
-import { getConfig } from './config';
-import { getLogger } from './log';
-import { NotFoundError, PayloadTooLargeError, UnprocessableError } from './security/errors';
-import { DEFAULT_ALLOWED_UPLOAD_TYPES, safeJoin, sanitizeFileName, sha256Hex, validateUpload, writeFileAtomic } from './security/upload';
+import { auditSink, getAuditLog } from '../core/audit-log';
+import { getConfig } from '../core/config';
+import { getLogger } from '../core/log';
+import { auditEntry, type UserRequest } from '../core/request-info';
+import { NotFoundError, PayloadTooLargeError, UnprocessableError } from '../security/errors';
+import { DEFAULT_ALLOWED_UPLOAD_TYPES, safeJoin, sanitizeFileName, sha256Hex, validateUpload, writeFileAtomic } from '../security/upload';
 
-type Actor = { userId: string; ip: string; userAgent: string; method?: string; path?: string };
+type FileEvent = 'file_uploaded' | 'file_deleted' | 'upload_rejected';
 
-const audit = (actor: Actor, event: 'file_uploaded' | 'file_deleted' | 'upload_rejected', details: Record<string, unknown>) => ({
-  event,
-  userId: actor.userId,
-  ip: actor.ip,
-  userAgent: actor.userAgent,
-  method: actor.method,
-  path: actor.path,
-  details,
-});
+const audit = (actor: UserRequest, event: FileEvent, details: Record<string, unknown>) =>
+  auditEntry(actor, event, actor.userId, details);
 
 /**
  * Stores an upload: type decided from the bytes, name kept only as sanitised display text,
@@ -27,11 +21,16 @@ const audit = (actor: Actor, event: 'file_uploaded' | 'file_deleted' | 'upload_r
  * connection waits on the disk), then recorded with the quota check in one transaction. If the
  * transaction fails, the file is removed again.
  */
-export async function storeUpload(db: Database, actor: Actor, file: File) {
+export async function storeUpload(db: Database, actor: UserRequest, file: File) {
   const { uploadDir, uploadLimitBytes, uploadQuotaBytes, uploadMaxFiles } = getConfig();
   if (file.size > uploadLimitBytes) throw new PayloadTooLargeError(uploadLimitBytes);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const detected = await validateUpload({ bytes, declaredType: file.type, fileName: file.name, allowed: DEFAULT_ALLOWED_UPLOAD_TYPES }).catch(
+  const detected = await validateUpload({
+    bytes,
+    declaredType: file.type,
+    fileName: file.name,
+    allowed: DEFAULT_ALLOWED_UPLOAD_TYPES,
+  }).catch(
     async (error: unknown) => {
       await getAuditLog().record(audit(actor, 'upload_rejected', { reason: error instanceof Error ? error.message : 'invalid', size: bytes.length }));
       throw error;
@@ -52,7 +51,14 @@ export async function storeUpload(db: Database, actor: Actor, file: File) {
       }
       const [row] = await tx
         .insert(files)
-        .values({ ownerId: actor.userId, displayName: sanitizeFileName(file.name), storedName, mime: detected.mime, sizeBytes: bytes.length, sha256: sha256Hex(bytes) })
+        .values({
+          ownerId: actor.userId,
+          displayName: sanitizeFileName(file.name),
+          storedName,
+          mime: detected.mime,
+          sizeBytes: bytes.length,
+          sha256: sha256Hex(bytes),
+        })
         .returning();
       if (!row) throw new Error('file insert returned no row');
       await getAuditLog().record(audit(actor, 'file_uploaded', { fileId: row.id, mime: row.mime, size: row.sizeBytes }), auditSink(tx));
@@ -71,12 +77,17 @@ async function removeStored(path: string): Promise<void> {
   });
 }
 
+/** What the owner sees of a file: never its stored name or path on disk. */
+const LISTED_FILE = {
+  id: files.id,
+  displayName: files.displayName,
+  mime: files.mime,
+  sizeBytes: files.sizeBytes,
+  createdAt: files.createdAt,
+};
+
 export function listFiles(db: Database, ownerId: string) {
-  return db
-    .select({ id: files.id, displayName: files.displayName, mime: files.mime, sizeBytes: files.sizeBytes, createdAt: files.createdAt })
-    .from(files)
-    .where(eq(files.ownerId, ownerId))
-    .orderBy(desc(files.createdAt));
+  return db.select(LISTED_FILE).from(files).where(eq(files.ownerId, ownerId)).orderBy(desc(files.createdAt));
 }
 
 /** Ownership is part of the query: another user's file and an unknown id are the same 404. */
@@ -87,7 +98,7 @@ export async function findOwnFile(db: Database, ownerId: string, id: string) {
   return { ...row, path: await safeJoin(getConfig().uploadDir, row.storedName) };
 }
 
-export async function deleteOwnFile(db: Database, actor: Actor, id: string): Promise<void> {
+export async function deleteOwnFile(db: Database, actor: UserRequest, id: string): Promise<void> {
   const file = await findOwnFile(db, actor.userId, id);
   await db.transaction(async (tx) => {
     await tx.delete(files).where(and(eq(files.id, file.id), eq(files.ownerId, actor.userId)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhookSignature } from './webhook-signature';
+import { signWebhook, verifyWebhookSignature } from './signature';
 
 const secret = 'whsec_test-secret';
 const body = JSON.stringify({ id: 'evt_1', type: 'bastion.test' });

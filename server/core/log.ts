@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { getConfig } from './config';
-import { scrubSecretsInText } from './security/audit';
+import { processSingleton } from './singleton';
+import { scrubSecretsInText } from '../security/audit';
 
 // Secrets never reach the log: these paths are censored wherever they appear in a log object.
 const REDACT = [
@@ -61,11 +62,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return destination ? pino(options, destination) : pino(options);
 }
 
-type Shared = { bastionLogger?: pino.Logger };
-
-/** One pino logger per process (shared across Next's bundles through globalThis). */
+/** The process's pino logger. */
 export function getLogger(): pino.Logger {
-  const shared = globalThis as Shared;
-  shared.bastionLogger ??= createLogger(getConfig().logLevel);
-  return shared.bastionLogger;
+  return processSingleton('logger', () => createLogger(getConfig().logLevel));
 }

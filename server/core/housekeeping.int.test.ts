@@ -11,8 +11,8 @@ import { startApp } from '@/test/app';
 import { TestClient } from '@/test/client';
 import { testSecretBox, testSql, type TestSql, uniqueEmail } from '@/test/db';
 import { runHousekeeping, type HousekeepingDeps } from './housekeeping';
-import { enqueueMail, type MailTransport } from './mail/outbox';
-import { PostgresThrottleStore } from './security/throttle-postgres';
+import { enqueueMail, type MailTransport } from '../mail/outbox';
+import { PostgresThrottleStore } from '../security/throttle-postgres';
 
 const databaseUrl = inject('databaseUrl');
 let sql: TestSql;

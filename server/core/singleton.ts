@@ -1,0 +1,10 @@
+/**
+ * One instance per process, made on first use. Next bundles middleware and route handlers
+ * separately, so a module-level instance would exist once per bundle; globalThis is shared by all.
+ */
+export function processSingleton<T>(name: string, create: () => T): T {
+  const shared = globalThis as Record<symbol, unknown>;
+  const key = Symbol.for(`bastion.${name}`);
+  if (!(key in shared)) shared[key] = create();
+  return shared[key] as T;
+}
