@@ -18,6 +18,14 @@ afterAll(async () => {
   await sql?.end();
 });
 
+/**
+ * Other suites leave undelivered mail in the shared database, and a deliverer takes the oldest
+ * first: park it, so this suite's deliverer sees only its own.
+ */
+async function parkOtherMail(): Promise<void> {
+  await sql`update mail_outbox set next_attempt_at = now() + interval '1 day' where sent_at is null`;
+}
+
 async function activatedUser(label: string): Promise<string> {
   const email = uniqueEmail(label);
   await sql`insert into users (email, password_hash, activated_at) values (${email}, 'not-a-hash', now())`;
@@ -74,6 +82,7 @@ describe('mail bodies at rest', () => {
   it('after delivery the body is gone: a full dump holds no live token, yet the delivered link still works', async () => {
     const [smtpPort, webPort] = [await findFreePort(), await findFreePort()];
     const catcher = await startMailCatcher(smtpPort, webPort);
+    await parkOtherMail();
     const app = await startApp({ DATABASE_URL: databaseUrl, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
     try {
       const email = await activatedUser('delivered');
@@ -125,6 +134,7 @@ describe('a mail server that accepts and never answers', () => {
   });
 
   it('holds no database connection, opens one SMTP connection at a time, and the app keeps answering', async () => {
+    await parkOtherMail();
     const app = await startApp({
       DATABASE_URL: databaseUrl,
       SMTP_URL: `smtp://127.0.0.1:${port}`,

@@ -354,7 +354,10 @@ async function startRedisCluster(bin: string, cli: string) {
     rmSync(dir, { recursive: true, force: true });
   };
   const run = promisify(execFile);
-  for (let i = 0; i < 50 && !(await run(cli, ['-p', String(ports[0]), 'ping']).then(() => true, () => false)); i++) await sleep(100);
+  const answers = (port: number) => run(cli, ['-p', String(port), 'ping']).then(() => true, () => false);
+  for (const port of ports) {
+    for (let i = 0; i < 50 && !(await answers(port)); i++) await sleep(100);
+  }
   await run(cli, ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
   for (let i = 0; i < 100; i++) {
     const { stdout } = await run(cli, ['-p', String(ports[0]), 'cluster', 'info']);
