@@ -1,7 +1,14 @@
 // Mail templates: each has a text and an HTML part. Every value is escaped in the HTML part;
 // links are built by the caller from APP_ORIGIN, never from the request's Host header.
 
-export type MailKind = 'activation' | 'already_registered' | 'password_reset' | 'password_changed';
+export type MailKind =
+  | 'activation'
+  | 'already_registered'
+  | 'password_reset'
+  | 'password_changed'
+  | 'two_factor_enabled'
+  | 'two_factor_disabled'
+  | 'recovery_code_used';
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };
@@ -10,7 +17,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 }
 
-function compose(kind: MailKind, to: string, subject: string, paragraphs: string[], link?: { href: string; label: string }): Mail {
+export function compose(kind: MailKind, to: string, subject: string, paragraphs: string[], link?: { href: string; label: string }): Mail {
   const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : []), '— Bastion'].join('\n\n');
   const body = paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n');
   const button = link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : '';

@@ -7,6 +7,7 @@ import { rememberDevice } from '@/server/auth/device-cookie';
 import { listSessions, revokeSession, signOutEverywhereElse } from '@/server/auth/sessions';
 import { getAuditLog } from '@/server/audit';
 import { NotFoundError } from '@/server/security/errors';
+import { stepUpProcedure } from '../step-up';
 import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
 
@@ -39,7 +40,7 @@ export const accountRouter = createTRPCRouter({
     return { revoked };
   }),
 
-  changePassword: protectedProcedure
+  changePassword: stepUpProcedure
     .input(z.object({ currentPassword: textInput(1024).min(1), newPassword: textInput(1024).min(1) }))
     .mutation(async ({ ctx, input }) => {
       const caller = { userId: ctx.auth.userId, sessionId: ctx.auth.sessionId };
