@@ -3,7 +3,14 @@
 import { TRPCClientError } from '@trpc/client';
 import { type FormEvent, useEffect, useState } from 'react';
 
-export type FieldSpec = { name: string; label: string; type: 'email' | 'password' | 'text'; autoComplete?: string; hint?: string };
+export type FieldSpec = {
+  name: string;
+  label: string;
+  type: 'email' | 'password' | 'text';
+  autoComplete?: string;
+  hint?: string;
+  inputMode?: 'numeric' | 'text';
+};
 type Outcome = { kind: 'success'; message: string } | { kind: 'error'; message: string; retryAt?: number; fieldErrors?: Record<string, string[] | undefined> };
 
 function toOutcome(error: unknown): Outcome {
@@ -59,6 +66,7 @@ export function MutationForm(props: {
             name={field.name}
             type={field.type}
             autoComplete={field.autoComplete}
+            inputMode={field.inputMode}
             required
             aria-invalid={Boolean(fieldErrors?.[field.name])}
             aria-describedby={field.hint ? `${field.name}-hint` : undefined}

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { MutationForm } from '@/app/_components/mutation-form';
 import { useTRPC, useTRPCClient } from '@/app/_trpc/provider';
+import { TwoFactorPanel } from './two-factor-panel';
 
 function Sessions() {
   const trpc = useTRPC();
@@ -82,6 +83,8 @@ export function AccountPanel() {
       </p>
       <h2>Sessions</h2>
       <Sessions />
+      <h2>Two-factor authentication</h2>
+      <TwoFactorPanel />
       <h2>Change password</h2>
       <MutationForm
         submitLabel="Change password"
