@@ -20,12 +20,15 @@ function ConfirmIdentity({ twoFactorOn }: { twoFactorOn: boolean }) {
   return (
     <section aria-labelledby="step-up-heading">
       <h3 id="step-up-heading">Confirm it&apos;s you</h3>
-      <p>Changing your password or two-factor settings needs you to sign in again within the last 10 minutes.</p>
+      <p>
+        Changing your password or two-factor settings needs you to have signed in within the last 10 minutes.
+        {twoFactorOn ? ' Enter a code from your authenticator app, or one of your recovery codes.' : null}
+      </p>
       <MutationForm
         submitLabel="Confirm"
         fields={[
           { name: 'password', label: 'Password', type: 'password', autoComplete: 'current-password' },
-          ...(twoFactorOn ? [{ ...CODE_FIELD, hint: 'Or one of your recovery codes.' }] : []),
+          ...(twoFactorOn ? [CODE_FIELD] : []),
         ]}
         submit={(values) => client.twoFactor.confirmIdentity.mutate({ password: values.password ?? '', code: values.code })}
         onSuccess={() => void refresh()}
