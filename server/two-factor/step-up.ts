@@ -5,9 +5,9 @@ import { auditSink, getAuditLog } from '@/server/audit';
 import { SessionEndedError, WrongCurrentPasswordError } from '@/server/auth/errors';
 import { getAuthThrottles } from '@/server/auth/throttles';
 import type { RequestInfo } from '@/server/auth/user-auth-service';
+import { BadRequestError } from '@/server/security/errors';
 import { verifyPassword } from '@/server/security/password';
 import { acceptSecondFactor, forgetCodeFailures, loadCodeOwner, reserveCodeCheck } from './code-check';
-import { InvalidCodeError } from './errors';
 
 export type Caller = { userId: string; sessionId: string };
 
@@ -35,11 +35,11 @@ export async function confirmIdentity(
   input: { password: string; code?: string },
   request: RequestInfo,
 ): Promise<void> {
-  await checkPassword(db, caller, input.password, request);
   const owner = await loadCodeOwner(db, caller.userId);
   if (!owner) throw new SessionEndedError();
   const code = owner.totpSecret ? input.code : undefined;
-  if (owner.totpSecret && !code) throw new InvalidCodeError();
+  if (owner.totpSecret && !code) throw new BadRequestError('Enter a code from your authenticator app, or a recovery code.');
+  await checkPassword(db, caller, input.password, request);
   if (code) await reserveCodeCheck(caller.sessionId, caller.userId, request);
   await db.transaction(async (tx) => {
     const method = code ? await acceptSecondFactor(tx, owner, code, request) : 'password';

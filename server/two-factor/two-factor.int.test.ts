@@ -244,7 +244,7 @@ describe('step-up', () => {
 
     const user = await tf.enrolledUser();
     await expireStepUp(user.userId);
-    expect((await user.client.mutation('twoFactor.confirmIdentity', { password: PASSWORD })).status).toBe(401);
+    expect((await user.client.mutation('twoFactor.confirmIdentity', { password: PASSWORD })).status).toBe(400);
     expect((await user.client.mutation('twoFactor.disable', { code: await user.clock.nextCode() })).status).toBe(403);
   });
 
