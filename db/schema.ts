@@ -23,7 +23,12 @@ export const users = pgTable(
     activatedAt: timestamp('activated_at', { withTimezone: true }),
     /** Bumped by every reset, change and "sign out everywhere": device exemptions from older epochs lapse. */
     credentialEpoch: integer('credential_epoch').notNull().default(0),
+    /** The TOTP secret, sealed with ENCRYPTION_KEY under `users:<id>:totp`; set once a code confirmed it. */
     totpSecret: text('totp_secret'),
+    /** A secret shown for enrolment and not yet confirmed by a code, sealed like totpSecret. */
+    totpPendingSecret: text('totp_pending_secret'),
+    /** The last TOTP time step accepted: a code is accepted only for a later step (replay guard). */
+    totpLastStep: integer('totp_last_step'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -40,6 +45,8 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     pendingSecondFactor: boolean('pending_second_factor').notNull().default(false),
+    /** When this session last proved its user (password, plus the second factor when on): step-up. */
+    reauthenticatedAt: timestamp('reauthenticated_at', { withTimezone: true }),
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -172,6 +179,42 @@ export const webhooks = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('webhooks_owner_idx').on(t.ownerId, t.createdAt)],
+);
+
+/** Single-use second-factor codes: only the SHA-256 of each (80 random bits) is stored. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('recovery_codes_user_hash_unique').on(t.userId, t.codeHash)],
+);
+
+/**
+ * Browsers that skip the code step for one user. The cookie holds a random token; only its SHA-256
+ * is stored. A row counts only while its epoch is the user's credential epoch.
+ */
+export const trustedBrowsers = pgTable(
+  'trusted_browsers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    credentialEpoch: integer('credential_epoch').notNull(),
+    ip: text('ip').notNull(),
+    userAgent: text('user_agent').notNull().default(''),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('trusted_browsers_token_hash_unique').on(t.tokenHash), index('trusted_browsers_user_idx').on(t.userId)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -15,6 +15,7 @@ export type FieldSpec = {
   hint?: string;
   accept?: string;
   placeholder?: string;
+  inputMode?: 'numeric' | 'text';
 };
 type FieldErrors = Record<string, string[] | undefined>;
 type Outcome = { kind: 'success'; message: string } | { kind: 'error'; message: string; retryAt?: number; fieldErrors?: FieldErrors };

@@ -7,6 +7,7 @@ import { MutationForm } from '@/app/_components/mutation-form';
 import { Section } from '@/app/_components/section';
 import { Table } from '@/app/_components/table';
 import { useTRPC, useTRPCClient } from '@/app/_trpc/provider';
+import { TwoFactorPanel } from './two-factor-panel';
 
 function When({ at }: { at: string }) {
   return <time dateTime={at} className="whitespace-nowrap">{new Date(at).toLocaleString()}</time>;
@@ -74,6 +75,9 @@ export function AccountPanel() {
     <>
       <Section title="Sessions">
         <Sessions />
+      </Section>
+      <Section title="Two-factor authentication" card>
+        <TwoFactorPanel />
       </Section>
       <Section title="Change password" card>
         <div className="max-w-md">

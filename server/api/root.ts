@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth';
 import { devRouter } from './routers/dev';
 import { filesRouter } from './routers/files';
 import { systemRouter } from './routers/system';
+import { twoFactorRouter } from './routers/two-factor';
 import { webhooksRouter } from './routers/webhooks';
 
 export const appRouter = createTRPCRouter({
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   dev: devRouter,
   files: filesRouter,
   webhooks: webhooksRouter,
+  twoFactor: twoFactorRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,7 +3,7 @@
 // (or Postgres, which refuses NUL) sees it, and nothing is written.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
-import { TestClient } from '@/test/client';
+import type { TestClient } from '@/test/client';
 import { authFlows } from '@/server/auth/int-helpers';
 import { testSql, type TestSql, uniqueEmail } from '@/test/db';
 
@@ -48,6 +48,9 @@ const INPUTS: [procedure: string, input: (hostile: string) => Record<string, str
   ['auth.resetPassword', (hostile) => ({ token: 'a'.repeat(43), password: passwordWith(hostile) })],
   ['account.changePassword', (hostile) => ({ currentPassword: passwordWith(hostile), newPassword: `${PASSWORD}!` })],
   ['account.changePassword', (hostile) => ({ currentPassword: PASSWORD, newPassword: passwordWith(hostile) })],
+  ['twoFactor.confirmIdentity', (hostile) => ({ password: passwordWith(hostile) })],
+  ['twoFactor.confirmEnrolment', (hostile) => ({ code: `123${hostile}456` })],
+  ['twoFactor.disable', (hostile) => ({ code: `abcd-efgh${hostile}-2345-67ab` })],
   ['files.delete', (hostile) => ({ id: `00000000-0000-0000-0000-00000000000${hostile}` })],
   ['webhooks.register', (hostile) => ({ url: `http://127.0.0.1:${HOOK_PORT}/hook${hostile}` })],
 ];

@@ -6,17 +6,37 @@ import { generateOpaqueToken, hashOpaqueToken } from '@/server/security/opaque-t
 type Writer = Pick<Database, 'insert' | 'delete' | 'update' | 'select'>;
 
 export type SessionPolicy = { idleSeconds: number; absoluteSeconds: number };
-export type ValidSession = { sessionId: string; userId: string; email: string; pendingSecondFactor: boolean };
+export type ValidSession = {
+  sessionId: string;
+  userId: string;
+  email: string;
+  pendingSecondFactor: boolean;
+  /** The session proved its user (password, plus the second factor when on) within STEP_UP_SECONDS. */
+  recentlyAuthenticated: boolean;
+};
 
 const LAST_SEEN_RESOLUTION_SECONDS = 60;
+/** A session waiting for its second factor lives this long, and can do nothing but present it. */
+export const PENDING_SECOND_FACTOR_SECONDS = 10 * 60;
+/** Sensitive actions need the session to have proved its user this recently (step-up). */
+export const STEP_UP_SECONDS = 10 * 60;
+
+type NewSession = {
+  userId: string;
+  ip: string;
+  userAgent: string;
+  pendingSecondFactor: boolean;
+  reauthenticated?: boolean;
+};
 
 /** A new random token on every login (no fixation); the database keeps only its SHA-256. */
 export async function createSession(
   tx: Writer,
-  input: { userId: string; ip: string; userAgent: string; pendingSecondFactor: boolean },
+  input: NewSession,
   policy: SessionPolicy,
 ): Promise<{ token: string; sessionId: string }> {
   const { plaintext, tokenHash } = generateOpaqueToken();
+  const lifetime = input.pendingSecondFactor ? PENDING_SECOND_FACTOR_SECONDS : policy.absoluteSeconds;
   const [row] = await tx
     .insert(sessions)
     .values({
@@ -25,7 +45,8 @@ export async function createSession(
       pendingSecondFactor: input.pendingSecondFactor,
       ip: input.ip,
       userAgent: input.userAgent.slice(0, 512),
-      expiresAt: sql`now() + make_interval(secs => ${policy.absoluteSeconds})`,
+      expiresAt: sql`now() + make_interval(secs => ${lifetime})`,
+      reauthenticatedAt: input.reauthenticated ? sql`now()` : null,
     })
     .returning({ id: sessions.id });
   if (!row) throw new Error('session insert returned no row');
@@ -42,12 +63,14 @@ export async function validateSessionToken(
   policy: SessionPolicy,
 ): Promise<ValidSession | null> {
   const idleCutoff = sql`now() - make_interval(secs => ${policy.idleSeconds})`;
+  const stepUpCutoff = sql`now() - make_interval(secs => ${STEP_UP_SECONDS})`;
   const [row] = await db
     .select({
       sessionId: sessions.id,
       userId: sessions.userId,
       email: users.email,
       pendingSecondFactor: sessions.pendingSecondFactor,
+      recentlyAuthenticated: sql<boolean>`coalesce(${sessions.reauthenticatedAt} > ${stepUpCutoff}, false)`,
       stale: sql<boolean>`${sessions.lastSeenAt} < now() - make_interval(secs => ${LAST_SEEN_RESOLUTION_SECONDS})`,
     })
     .from(sessions)

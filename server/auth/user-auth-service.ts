@@ -27,6 +27,9 @@ const nextEpoch = sql`${users.credentialEpoch} + 1`;
 /** The device id when the browser signed in to this account since its credentials last changed. */
 export type KnownDeviceLookup = (account: { id: string; credentialEpoch: number }) => string | null;
 
+/** Whether this browser was trusted by the account at its code step, under its current credentials. */
+export type TrustedBrowserLookup = (account: { id: string; credentialEpoch: number }) => Promise<boolean>;
+
 type Dependencies = {
   db: Database;
   throttles: AuthThrottles;
@@ -110,7 +113,7 @@ export class UserAuthService {
    * answer as a wrong password, so neither the answer nor its timing reveals them.
    */
   async login(
-    input: { email: string; password: string; knownDevice: KnownDeviceLookup },
+    input: { email: string; password: string; knownDevice: KnownDeviceLookup; trustedBrowser?: TrustedBrowserLookup },
     request: RequestInfo,
   ): Promise<LoginResult> {
     const { throttles } = this.deps;
@@ -140,7 +143,10 @@ export class UserAuthService {
       deviceKey ? throttles.loginDevice.reset(deviceKey) : undefined,
     ]);
     const rehashed = needsRehash(passwordHash) ? await hashPassword(input.password) : undefined;
-    const pendingSecondFactor = Boolean(user.totpSecret);
+    // A browser the owner trusted at the code step skips it, but has not re-proved the second factor.
+    const trusted = user.totpSecret ? await input.trustedBrowser?.(user) : false;
+    const pendingSecondFactor = Boolean(user.totpSecret) && !trusted;
+    const reauthenticated = !user.totpSecret;
     return this.deps.db.transaction(async (tx) => {
       // The password may have changed (reset, change) while we were verifying the old one: then
       // this login must not create a session, nor write back a rehash of the old password.
@@ -151,12 +157,11 @@ export class UserAuthService {
         .for('update');
       if (!current || current.passwordHash !== passwordHash) throw new InvalidCredentialsError();
       if (rehashed) await tx.update(users).set({ passwordHash: rehashed, updatedAt: sql`now()` }).where(eq(users.id, user.id));
-      const session = await createSession(
-        tx,
-        { userId: user.id, ip: request.ip, userAgent: request.userAgent, pendingSecondFactor },
-        this.deps.sessionPolicy,
-      );
-      await this.deps.audit.record(auditEntry(request, 'login_success', user.id, { pendingSecondFactor, rehashed: Boolean(rehashed) }), auditSink(tx));
+      const owner = { userId: user.id, ip: request.ip, userAgent: request.userAgent };
+      const sessionInput = { ...owner, pendingSecondFactor, reauthenticated };
+      const session = await createSession(tx, sessionInput, this.deps.sessionPolicy);
+      const details = { pendingSecondFactor, trustedBrowser: Boolean(trusted), rehashed: Boolean(rehashed) };
+      await this.deps.audit.record(auditEntry(request, 'login_success', user.id, details), auditSink(tx));
       return { userId: user.id, ...session, pendingSecondFactor, credentialEpoch: current.credentialEpoch };
     });
   }

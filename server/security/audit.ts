@@ -33,6 +33,17 @@ export const SECURITY_EVENTS = [
   'webhook_registered',
   'webhook_blocked',
   'webhook_sent',
+  'two_factor_enabled',
+  'two_factor_disabled',
+  'two_factor_failure',
+  'two_factor_replay_refused',
+  'two_factor_locked',
+  'second_factor_verified',
+  'recovery_code_used',
+  'recovery_codes_regenerated',
+  'trusted_browser_added',
+  'trusted_browser_revoked',
+  'step_up',
 ] as const;
 
 export type SecurityEventName = (typeof SECURITY_EVENTS)[number];

@@ -1,12 +1,14 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
+import { useRef } from 'react';
 import { MutationForm } from '@/app/_components/mutation-form';
 import { useTRPCClient } from '@/app/_trpc/provider';
 
 export function LoginForm() {
   const client = useTRPCClient();
   const router = useRouter();
+  const next = useRef('/account');
   return (
     <MutationForm
       submitLabel="Sign in"
@@ -15,11 +17,12 @@ export function LoginForm() {
         { name: 'password', label: 'Password', type: 'password', autoComplete: 'current-password' },
       ]}
       submit={async (values) => {
-        await client.auth.login.mutate({ email: values.email ?? '', password: values.password ?? '' });
-        return { message: 'Signed in.' };
+        const result = await client.auth.login.mutate({ email: values.email ?? '', password: values.password ?? '' });
+        next.current = result.pendingSecondFactor ? '/login/verify' : '/account';
+        return { message: result.pendingSecondFactor ? 'One more step.' : 'Signed in.' };
       }}
       onSuccess={() => {
-        router.push('/account');
+        router.push(next.current);
         router.refresh();
       }}
     />

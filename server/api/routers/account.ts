@@ -8,6 +8,7 @@ import { listSessions, revokeSession, signOutEverywhereElse } from '@/server/aut
 import { getAuditLog } from '@/server/core/audit-log';
 import { auditEntry } from '@/server/core/request-info';
 import { NotFoundError } from '@/server/security/errors';
+import { stepUpProcedure } from '../step-up';
 import { textInput } from '../text-input';
 import { createTRPCRouter, protectedProcedure, requestInfo } from '../trpc';
 
@@ -41,7 +42,7 @@ export const accountRouter = createTRPCRouter({
     return { revoked };
   }),
 
-  changePassword: protectedProcedure
+  changePassword: stepUpProcedure
     .input(z.object({ currentPassword: textInput(1024).min(1), newPassword: textInput(1024).min(1) }))
     .mutation(async ({ ctx, input }) => {
       const caller = { userId: ctx.auth.userId, sessionId: ctx.auth.sessionId };

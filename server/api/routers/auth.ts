@@ -4,8 +4,10 @@ import { knownDeviceFor, readDevice, rememberDevice } from '@/server/auth/device
 import { emailSchema } from '@/server/auth/email';
 import { revokeSession } from '@/server/auth/sessions';
 import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
+import type { KnownDeviceLookup, TrustedBrowserLookup } from '@/server/auth/user-auth-service';
 import { getAuditLog } from '@/server/core/audit-log';
 import { auditEntry } from '@/server/core/request-info';
+import { isTrustedBrowser } from '@/server/two-factor/trusted-browsers';
 import { textInput } from '../text-input';
 import { createTRPCRouter, publicProcedure, requestInfo } from '../trpc';
 
@@ -35,8 +37,9 @@ export const authRouter = createTRPCRouter({
 
   login: publicProcedure.input(z.object({ email: emailSchema, password })).mutation(async ({ ctx, input }) => {
     const device = await readDevice(ctx.headers);
-    const knownDevice = (account: { id: string; credentialEpoch: number }) => knownDeviceFor(device, account);
-    const result = await getAuthService().login({ ...input, knownDevice }, requestInfo(ctx));
+    const knownDevice: KnownDeviceLookup = (account) => knownDeviceFor(device, account);
+    const trustedBrowser: TrustedBrowserLookup = (account) => isTrustedBrowser(ctx.db, ctx.headers, account);
+    const result = await getAuthService().login({ ...input, knownDevice, trustedBrowser }, requestInfo(ctx));
     await writeSessionCookie(ctx.resHeaders, result.token);
     if (result.pendingSecondFactor) return { pendingSecondFactor: true };
     await rememberDevice(ctx.headers, ctx.resHeaders, { userId: result.userId, epoch: result.credentialEpoch });
