@@ -2,7 +2,7 @@
 // development gets safe defaults, production refuses to start without real values.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseTrustedProxies } from './security/client-ip';
+import { CLIENT_IP_PRESETS, type ClientIpPreset, parseTrustedProxies } from './security/client-ip';
 import { parseEncryptionKey } from './security/encryption';
 import { assertNameservers } from './security/outbound-dns';
 import { weakSecretReason } from './security/secret-strength';
@@ -57,6 +57,8 @@ const envSchema = z.object({
     }
   }),
   TRUSTED_PROXY_HEADER: z.enum(['x-real-ip', 'x-forwarded-for', 'cf-connecting-ip']).optional(),
+  CLIENT_IP_PRESET: z.enum(Object.keys(CLIENT_IP_PRESETS) as [ClientIpPreset, ...ClientIpPreset[]]).optional(),
+  CLIENT_IP_FORWARDED_HOPS: int(1, 1),
   HTTP_HEADERS_TIMEOUT_MS: int(20_000, 1000),
   HTTP_REQUEST_TIMEOUT_MS: int(60_000, 1000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100),
@@ -169,6 +171,9 @@ export function loadConfig(source: Record<string, string | undefined>) {
     secureCookies: production || appOrigin.startsWith('https:'),
     trustedProxies: env.TRUSTED_PROXIES,
     trustedProxyHeader: env.TRUSTED_PROXY_HEADER,
+    /** Where the HTTP entry does not run: the front whose header carries the client address. */
+    clientIpPreset: env.CLIENT_IP_PRESET,
+    clientIpForwardedHops: env.CLIENT_IP_FORWARDED_HOPS,
     http: {
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,

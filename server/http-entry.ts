@@ -12,6 +12,7 @@ import { bodyLimitFor, bodyTooLarge, declaredBodyRefusal, hasChunkedBody, holdCh
 import { answerClientError } from './http/client-error';
 import { devOriginRedirect } from './http/dev';
 import { type Refusal, writeRefusal } from './http/refusal';
+import { markHttpEntryRunning } from './http/client-address';
 import { checkRequestLine } from './http/request-line';
 import { UpgradeGate } from './http/upgrade';
 
@@ -78,6 +79,7 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
   });
   const handle = app.getRequestHandler();
   await app.prepare();
+  markHttpEntryRunning();
 
   const server = createServer(
     {
