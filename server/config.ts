@@ -45,6 +45,8 @@ const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_MAX: int(10, 1),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_CLUSTER_NODES: csv.pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port entries, comma-separated'))),
+  HOUSEKEEPING_INTERVAL_MS: int(60_000, 100),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_SECRETS_PREVIOUS: csv.pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
   SESSION_IDLE_MINUTES: int(60 * 24, 5),
@@ -164,6 +166,9 @@ export function loadConfig(source: Record<string, string | undefined>) {
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL,
+    /** Seed nodes of a Redis Cluster for the throttles; takes the place of REDIS_URL when set. */
+    redisClusterNodes: env.REDIS_CLUSTER_NODES,
+    housekeepingIntervalMs: env.HOUSEKEEPING_INTERVAL_MS,
     sessionSecrets: [env.SESSION_SECRET ?? DEV_SESSION_SECRET, ...env.SESSION_SECRETS_PREVIOUS],
     sessionIdleSeconds: env.SESSION_IDLE_MINUTES * 60,
     sessionAbsoluteSeconds: env.SESSION_ABSOLUTE_DAYS * 24 * 60 * 60,

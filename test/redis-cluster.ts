@@ -1,0 +1,81 @@
+// A throwaway Redis Cluster on loopback: cluster-enabled redis-server processes joined by
+// `redis-cli --cluster create`, three masters, each with `replicasPerMaster` replicas.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { Cluster } from 'ioredis';
+import { findFreePort } from '../scripts/services';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MASTERS = 3;
+
+export function redisCliNextTo(redisBin: string | null): string | null {
+  const cli = redisBin ? join(dirname(redisBin), 'redis-cli') : null;
+  return cli && existsSync(cli) ? cli : null;
+}
+
+async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await findFreePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
+export type RedisCluster = {
+  client: Cluster;
+  /** Every node's port, masters first as created. */
+  ports: number[];
+  cli(port: number, ...args: string[]): Promise<string>;
+  dbsize(port: number): Promise<number>;
+  /** Ports of the nodes that are replicas right now. */
+  replicas(): Promise<number[]>;
+  stop(): Promise<void>;
+};
+
+export async function startRedisCluster(bin: string, cliBin: string, replicasPerMaster = 0): Promise<RedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'bastion-redis-cluster-'));
+  const ports = await freePorts(MASTERS * (1 + replicasPerMaster));
+  const children: ChildProcess[] = ports.map((port) => spawn(bin, [
+    '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
+    '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--dir', dir,
+  ], { stdio: 'ignore' }));
+  const cli = async (port: number, ...args: string[]) => (await run(cliBin, ['-p', String(port), ...args])).stdout;
+  for (const port of ports) {
+    for (let i = 0; i < 50 && !(await cli(port, 'ping').then(() => true, () => false)); i++) await sleep(100);
+  }
+  const nodes = ports.map((port) => `127.0.0.1:${port}`);
+  await run(cliBin, ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicasPerMaster), '--cluster-yes']);
+  await waitForClusterOk(cli, ports);
+  const client = new Cluster(ports.slice(0, MASTERS).map((port) => ({ host: '127.0.0.1', port })));
+  await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject));
+  const replicas = async () => {
+    const lines = (await cli(ports[0] ?? 0, 'cluster', 'nodes')).split('\n').filter((line) => line.includes(' slave '));
+    return lines.map((line) => Number(line.split(' ')[1]?.split('@')[0]?.split(':')[1]));
+  };
+  const stop = async () => {
+    client.disconnect();
+    await Promise.all(children.map((child) => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(undefined);
+      child.once('exit', resolve);
+      child.kill('SIGKILL');
+    })));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const dbsize = async (port: number) => Number((await cli(port, 'dbsize')).trim());
+  return { client, ports, cli, dbsize, replicas, stop };
+}
+
+/** Every node agrees the cluster is up (replicas included, once they have synced their master). */
+export async function waitForClusterOk(cli: RedisCluster['cli'], ports: readonly number[]): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const states = await Promise.all(ports.map((port) => cli(port, 'cluster', 'info').catch(() => '')));
+    if (states.every((state) => state.includes('cluster_state:ok'))) return;
+    await sleep(100);
+  }
+  throw new Error('Redis Cluster did not reach cluster_state:ok');
+}
