@@ -148,27 +148,30 @@ describe.skipIf(!bin)('several instances behind nginx', () => {
     const signIn = async () => {
       while (loading) {
         const visitor = fleet.client();
-        const reply = await visitor.start().then(() => visitor.mutation('auth.login', { email, password: PASSWORD }));
+        await readWhole(visitor, '/login');
+        const reply = await visitor.mutation('auth.login', { email, password: PASSWORD }).catch(() => ({ status: 0 }));
         signIns.push({ ip: visitor.ip, status: reply.status });
       }
     };
     const load = Promise.all([...readers.map(read), signIn(), signIn()]);
     for (const [instance] of fleet.instances.entries()) {
-      await sleep(300);
+      // As a deployment would: the next instance goes only once nginx has taken the last one back (fail_timeout).
+      await sleep(2_100);
       await fleet.restart(instance);
     }
     await sleep(300);
     loading = false;
     await load;
 
-    expect(reads.length).toBeGreaterThan(30);
-    expect(reads.filter((line) => !/ [234]\d\d$/.test(line))).toEqual([]);
     const ips = signIns.map((signIn) => signIn.ip);
     const sessions = await sql<{ ip: string; n: number }[]>`
       select s.ip, count(*)::int as n from sessions s join users u on u.id = s.user_id
       where u.email = ${email} and s.ip in ${sql(ips)} group by s.ip`;
     expect(sessions.filter((row) => row.n > 1)).toEqual([]);
     expect(sessions.length).toBeGreaterThanOrEqual(signIns.filter((signIn) => signIn.status === 200).length);
+    // Whole answers only: an answer cut off mid-body (the instance closed the connection) counts as a failure.
+    expect(reads.length).toBeGreaterThan(30);
+    expect(reads.filter((line) => !/ [234]\d\d$/.test(line))).toEqual([]);
   }, 180_000);
 
   it('delivers each outbox mail exactly once and sweeps without errors while three instances run housekeeping', async () => {
@@ -177,7 +180,7 @@ describe.skipIf(!bin)('several instances behind nginx', () => {
     const catcher = await startMailCatcher(smtpPort, webPort);
     try {
       const mailEnv = { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, HOUSEKEEPING_INTERVAL_MS: '200' };
-      await Promise.all(fleet.instances.map((_, instance) => fleet.restart(instance, mailEnv)));
+      await fleet.restartAll(mailEnv);
       await sql`update auth_tokens set expires_at = now() - interval '400 days' where used_at is not null`;
       const addresses = Array.from({ length: 15 }, () => uniqueEmail('once'));
       await Promise.all(addresses.map(async (email) => (await fleet.client().start('/signup')).mutation('auth.signup', { email })));

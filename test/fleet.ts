@@ -21,6 +21,8 @@ export type Fleet = {
   sameBrowserOn(client: TestClient, instance: number): TestClient;
   /** SIGTERM one instance, wait for it to exit, start it again on its port with the fleet's env. */
   restart(instance: number, env?: Env): Promise<void>;
+  /** Every instance at once, with `env` on top of the fleet's; resolves once nginx serves again. */
+  restartAll(env: Env): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -75,9 +77,23 @@ export async function startFleet(nginxBin: string, env: Env, size = 3): Promise<
     await running.stop();
     instances[instance] = await startApp({ ...fleetEnv, ...extra }, running.port);
   };
+  /** nginx skips an instance for fail_timeout after a refused connection: wait until all are back in its rotation. */
+  const servedByAll = async () => {
+    const probe = client();
+    for (let answered = 0, poll = 0; answered < size && poll < 100; poll += 1) {
+      const ok = (await probe.request('/api/health').then((res) => res.arrayBuffer().then(() => res.status))) === 200;
+      answered = ok ? answered + 1 : 0;
+      if (!ok) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  const restartAll = async (extra: Env) => {
+    await Promise.all(instances.map((_, instance) => restart(instance, extra)));
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await servedByAll();
+  };
   const stop = async () => {
     await Promise.all([...instances.map((instance) => instance.stop()), ...agents.map((agent) => agent.close())]);
     await nginx.stop();
   };
-  return { origin: nginx.origin, nginx, instances, client, sameBrowserOn, restart, stop };
+  return { origin: nginx.origin, nginx, instances, client, sameBrowserOn, restart, restartAll, stop };
 }
