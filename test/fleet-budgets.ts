@@ -16,12 +16,16 @@ const failures = (sql: TestSql, email: string) => sql<{ n: number }[]>`
   select count(*)::int as n from audit_events a join users u on u.id = a.user_id
   where a.event = 'login_failure' and u.email = ${email}`.then((rows) => rows[0]?.n ?? 0);
 
+/** Something done to the store around an attack: `before` it starts (given the pair's key), or `during` it. */
+export type Disruption = { before?(pairKey: string): Promise<void>; during?(): Promise<void> };
+
 /** 60 parallel wrong passwords for one account from one address; every status seen, counted. */
-export async function guessInParallel({ fleet, sql, flows }: FleetContext, during?: () => Promise<void>) {
+export async function guessInParallel({ fleet, sql, flows }: FleetContext, disruption: Disruption = {}) {
   const email = await flows.signUpAndActivate();
   const attacker = await fleet.client().start();
+  await disruption.before?.(`${fleet.throttleKeyPrefix}:login-pair:${email}|${attacker.ip}`);
   const guess = (i: number) => attacker.mutation('auth.login', { email, password: `wrong guess number ${i}` });
-  const [replies] = await Promise.all([Promise.all(Array.from({ length: 60 }, (_, i) => guess(i))), during?.()]);
+  const [replies] = await Promise.all([Promise.all(Array.from({ length: 60 }, (_, i) => guess(i))), disruption.during?.()]);
   const statuses: Record<number, number> = {};
   for (const reply of replies) statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
   return { statuses, verified: await failures(sql, email) };
@@ -37,8 +41,12 @@ export async function expectPairBudgetHolds(context: FleetContext): Promise<void
 export async function expectApiBudgetIsGlobal({ fleet }: FleetContext): Promise<void> {
   const visitor = fleet.client();
   const replies = await Promise.all(Array.from({ length: FLEET_API_BUDGET + 50 }, () => visitor.query('auth.me')));
-  expect(replies.filter((reply) => reply.status === 200)).toHaveLength(FLEET_API_BUDGET);
-  expect(replies.filter((reply) => reply.status === 429)).toHaveLength(50);
+  const count = (status: number) => replies.filter((reply) => reply.status === status).length;
+  const seen = JSON.stringify(replies.map((reply) => reply.status));
+  // A call that timed out on a busy store answers 503 (fail-closed), though its increment may have counted.
+  expect(count(200), seen).toBeLessThanOrEqual(FLEET_API_BUDGET);
+  expect(count(200), seen).toBeGreaterThanOrEqual(FLEET_API_BUDGET - count(503));
+  expect(count(200) + count(429) + count(503), seen).toBe(FLEET_API_BUDGET + 50);
 }
 
 /** The account is locked by strangers' guesses through nginx; then each instance, asked directly, refuses it. */

@@ -13,6 +13,8 @@ type Env = Record<string, string | undefined>;
 export type Fleet = {
   /** The load balancer's origin, which is every instance's APP_ORIGIN. */
   origin: string;
+  /** THROTTLE_KEY_PREFIX of every instance. */
+  throttleKeyPrefix: string;
   nginx: RunningNginx;
   instances: RunningApp[];
   /** A new visitor from a new source address, through nginx, or straight to one instance. */
@@ -40,6 +42,7 @@ export async function startFleet(nginxBin: string, env: Env, size = 3): Promise<
     if (!ports.includes(port)) ports.push(port);
   }
   const nginx = await startNginx(nginxBin, ports);
+  const throttleKeyPrefix = `fleet-${nginx.port}`;
   const fleetEnv: Env = {
     APP_ORIGIN: nginx.origin,
     TRUSTED_PROXIES: '127.0.0.1',
@@ -47,7 +50,7 @@ export async function startFleet(nginxBin: string, env: Env, size = 3): Promise<
     // Above nginx's upstream keepalive_timeout (60 s), as the README asks of any load balancer.
     HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
     // One budget, one set of keys for the whole fleet.
-    THROTTLE_KEY_PREFIX: `fleet-${nginx.port}`,
+    THROTTLE_KEY_PREFIX: throttleKeyPrefix,
     ...env,
   };
   const instances = await Promise.all(ports.map((port) => startApp(fleetEnv, port)));
@@ -95,5 +98,5 @@ export async function startFleet(nginxBin: string, env: Env, size = 3): Promise<
     await Promise.all([...instances.map((instance) => instance.stop()), ...agents.map((agent) => agent.close())]);
     await nginx.stop();
   };
-  return { origin: nginx.origin, nginx, instances, client, sameBrowserOn, restart, restartAll, stop };
+  return { origin: nginx.origin, throttleKeyPrefix, nginx, instances, client, sameBrowserOn, restart, restartAll, stop };
 }

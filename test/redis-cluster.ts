@@ -34,16 +34,28 @@ export type RedisCluster = {
   dbsize(port: number): Promise<number>;
   /** Ports of the nodes that are replicas right now. */
   replicas(): Promise<number[]>;
+  /** The port of the master serving `key` now. */
+  masterOf(key: string): Promise<number>;
+  /** SIGKILL one node, as a machine failing would. */
+  crash(port: number): Promise<void>;
+  /** Starts a crashed node again on its port; it rejoins as a replica of whoever took its slots. */
+  revive(port: number): void;
   stop(): Promise<void>;
 };
 
 export async function startRedisCluster(bin: string, cliBin: string, replicasPerMaster = 0): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-redis-cluster-'));
   const ports = await freePorts(MASTERS * (1 + replicasPerMaster));
-  const children: ChildProcess[] = ports.map((port) => spawn(bin, [
+  const startNode = (port: number) => spawn(bin, [
     '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
     '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--dir', dir,
-  ], { stdio: 'ignore' }));
+  ], { stdio: 'ignore' });
+  const children = new Map<number, ChildProcess>(ports.map((port) => [port, startNode(port)]));
+  const kill = (child: ChildProcess) => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
+    child.once('exit', resolve);
+    child.kill('SIGKILL');
+  });
   const cli = async (port: number, ...args: string[]) => (await run(cliBin, ['-p', String(port), ...args])).stdout;
   for (const port of ports) {
     for (let i = 0; i < 50 && !(await cli(port, 'ping').then(() => true, () => false)); i++) await sleep(100);
@@ -53,21 +65,35 @@ export async function startRedisCluster(bin: string, cliBin: string, replicasPer
   await waitForClusterOk(cli, ports);
   const client = new Cluster(ports.slice(0, MASTERS).map((port) => ({ host: '127.0.0.1', port })));
   await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject));
-  const replicas = async () => {
-    const lines = (await cli(ports[0] ?? 0, 'cluster', 'nodes')).split('\n').filter((line) => line.includes(' slave '));
-    return lines.map((line) => Number(line.split(' ')[1]?.split('@')[0]?.split(':')[1]));
+  const live = () => ports.filter((port) => children.get(port)?.exitCode === null && children.get(port)?.signalCode === null);
+  /** `cluster nodes` as [port, flags, slot ranges] of each node, asked of a live node. */
+  const nodeTable = async () => (await cli(live()[0] ?? 0, 'cluster', 'nodes')).trim().split('\n').map((line) => {
+    const [, address = '', flags = '', , , , , , ...slots] = line.split(' ');
+    return { port: Number(address.split('@')[0]?.split(':')[1]), flags, slots };
+  });
+  const replicas = async () => (await nodeTable()).filter((node) => node.flags.includes('slave')).map((node) => node.port);
+  const masterOf = async (key: string) => {
+    const slot = Number((await cli(live()[0] ?? 0, 'cluster', 'keyslot', key)).trim());
+    const owner = (await nodeTable()).find((node) => node.flags.includes('master') && !node.flags.includes('fail') &&
+      node.slots.some((range) => {
+        const [from = -1, to = from] = range.split('-').map(Number);
+        return slot >= from && slot <= to;
+      }));
+    if (!owner) throw new Error(`no master serves slot ${slot}`);
+    return owner.port;
   };
+  const crash = async (port: number) => {
+    const child = children.get(port);
+    if (child) await kill(child);
+  };
+  const revive = (port: number) => void children.set(port, startNode(port));
   const stop = async () => {
     client.disconnect();
-    await Promise.all(children.map((child) => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(undefined);
-      child.once('exit', resolve);
-      child.kill('SIGKILL');
-    })));
+    await Promise.all([...children.values()].map(kill));
     rmSync(dir, { recursive: true, force: true });
   };
   const dbsize = async (port: number) => Number((await cli(port, 'dbsize')).trim());
-  return { client, ports, cli, dbsize, replicas, stop };
+  return { client, ports, cli, dbsize, replicas, masterOf, crash, revive, stop };
 }
 
 /** Every node agrees the cluster is up (replicas included, once they have synced their master). */
