@@ -2,6 +2,7 @@
 // Bastion: one Postgres, one Redis (or Cluster), nginx round-robin setting X-Real-IP, which each
 // instance trusts from 127.0.0.1 only. Each test client connects from its own loopback source
 // address (127.0.0.2, 127.0.0.3, …), so nginx sees distinct peers, as it would see people.
+import { randomInt } from 'node:crypto';
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import { findFreePort } from '../scripts/services';
 import { type RunningApp, startApp } from './app';
@@ -28,11 +29,13 @@ export type Fleet = {
   stop(): Promise<void>;
 };
 
-let nextSource = 2;
-/** 127.0.0.2 … 127.0.255.254, then on into 127.1.x.y: every one of them is loopback on Linux. */
+// Each test file starts at its own place in 127.0.0.0/8, so files sharing the database never share an address.
+let nextSource = 1 + randomInt(0, 200) * 65_536;
+/** Consecutive addresses in 127.0.0.0/8 (never .0): every one of them is loopback on Linux. */
 function nextSourceAddress(): string {
   const n = nextSource++;
-  return `127.${Math.floor(n / 65_536) % 256}.${Math.floor(n / 256) % 256}.${n % 256 || 1}`;
+  const host = Math.floor(n / 254);
+  return `127.${Math.floor(host / 256) % 256}.${host % 256}.${1 + (n % 254)}`;
 }
 
 export async function startFleet(nginxBin: string, env: Env, size = 3): Promise<Fleet> {
