@@ -8,6 +8,7 @@ import { getAuditLog } from '@/server/core/audit-log';
 import { hasValidCsrfCookie, csrfBinding, issueCsrfCookie } from '@/server/auth/csrf-cookie';
 import { readCookie, sessionCookieName } from '@/server/auth/cookie-read';
 import { getConfig } from '@/server/core/config';
+import { clientUnknownInProduction, requestClientIp } from '@/server/http/client-address';
 import { devToolsAllowed, isDevToolPath } from '@/server/http/dev';
 import {
   API_CONTENT_SECURITY_POLICY,
@@ -16,7 +17,7 @@ import {
   refusal,
   refusalBody,
 } from '@/server/http/refusal';
-import { getClientIpFromHeaders, ipBucket } from '@/server/security/client-ip';
+import { ipBucket } from '@/server/security/client-ip';
 import { checkRequestOrigin, SAFE_METHODS } from '@/server/security/csrf';
 import { TooManyRequestsError, StoreUnavailableError } from '@/server/security/errors';
 import {
@@ -73,10 +74,10 @@ export async function middleware(request: NextRequest) {
   const headers = new Headers(request.headers);
   for (const internal of [CLIENT_IP_HEADER, NONCE_HEADER]) headers.delete(internal);
 
-  const ip = getClientIpFromHeaders(
-    request.headers,
-    { trustedProxies: config.trustedProxies, trustedHeader: config.trustedProxyHeader },
-  );
+  const ip = requestClientIp(request.headers, config);
+  if (clientUnknownInProduction(ip, config)) {
+    return refuse(refusal(503, 'The server cannot tell who is asking.'), path);
+  }
   headers.set(CLIENT_IP_HEADER, ip);
   const audit = (details: Record<string, unknown>) =>
     getAuditLog().record({ event: 'csrf_rejected', ip, userAgent: request.headers.get('user-agent'), method: request.method, path, details });

@@ -34,7 +34,7 @@ export async function boot(options: { dev: boolean; onShutdown?: () => Promise<v
     console.warn('MAIL_DELIVERY=outbox: mail is kept in the outbox on purpose and nothing is sent.');
   }
   const server = await startHttpEntry(config, { dev: options.dev });
-  const stopHousekeeping = startHousekeeping();
+  const stopHousekeeping = startHousekeeping(config.housekeepingIntervalMs);
   // In development, one address: the origin the CSRF check and cookies expect.
   console.log(
     options.dev

@@ -25,6 +25,9 @@ export function randomClientIp(): string {
   return `198.51.${randomInt(0, 255)}.${randomInt(1, 254)}`;
 }
 
+/** How a client's requests leave it; a load-balancer test binds each client to its own source address. */
+export type Send = (url: string, init: RequestInit) => Promise<Response>;
+
 export class TestClient {
   readonly cookies = new Map<string, string>();
 
@@ -32,6 +35,7 @@ export class TestClient {
     readonly origin: string,
     readonly ip: string = randomClientIp(),
     readonly userAgent = 'bastion-test-client',
+    private readonly send: Send = fetch,
   ) {}
 
   /** Loads a page, which issues the CSRF cookie. */
@@ -61,7 +65,7 @@ export class TestClient {
     headers.set('x-forwarded-for', this.ip);
     headers.set('user-agent', this.userAgent);
     if (this.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', this.cookieHeader());
-    const response = await fetch(`${this.origin}${path}`, { ...init, headers, redirect: 'manual' });
+    const response = await this.send(`${this.origin}${path}`, { ...init, headers, redirect: 'manual' });
     this.remember(response);
     return response;
   }

@@ -9,7 +9,10 @@ export const DEVICE_COOKIE = '__Host-bastion_device';
 
 const MAIL_POLLS = 200;
 
-export function authFlows(app: Pick<RunningApp, 'origin'>, sql: TestSql) {
+/** `client` makes each new visitor (several instances behind a load balancer give their own). */
+export function authFlows(app: Pick<RunningApp, 'origin'> & { client?: () => TestClient }, sql: TestSql) {
+  const visitor = () => app.client?.() ?? new TestClient(app.origin);
+
   /** Mail is written after the answer (signup, reset requests): look again until it is there. */
   async function waitForMail(email: string, kind: string): Promise<string> {
     for (let poll = 0; poll < MAIL_POLLS; poll += 1) {
@@ -21,7 +24,7 @@ export function authFlows(app: Pick<RunningApp, 'origin'>, sql: TestSql) {
   }
 
   async function signUpAndActivate(email = uniqueEmail(), password = PASSWORD): Promise<string> {
-    const client = await new TestClient(app.origin).start('/signup');
+    const client = await visitor().start('/signup');
     expect((await client.mutation('auth.signup', { email })).status).toBe(200);
     const token = tokenFrom(await waitForMail(email, 'activation'));
     const reply = await client.mutation('auth.activate', { token, password });
@@ -29,7 +32,7 @@ export function authFlows(app: Pick<RunningApp, 'origin'>, sql: TestSql) {
     return email;
   }
 
-  async function signedIn(email: string, password = PASSWORD, client = new TestClient(app.origin)) {
+  async function signedIn(email: string, password = PASSWORD, client = visitor()) {
     await client.start();
     const reply = await client.mutation('auth.login', { email, password });
     expect(reply.status, reply.text).toBe(200);
@@ -38,7 +41,7 @@ export function authFlows(app: Pick<RunningApp, 'origin'>, sql: TestSql) {
 
   /** A fresh reset token for the address, as its owner would get it by mail. */
   async function resetToken(email: string): Promise<string> {
-    const requester = await new TestClient(app.origin).start('/forgot-password');
+    const requester = await visitor().start('/forgot-password');
     const before = await latestMail(sql, email, 'password_reset');
     expect((await requester.mutation('auth.requestPasswordReset', { email })).status).toBe(200);
     for (let poll = 0; poll < MAIL_POLLS; poll += 1) {

@@ -2,7 +2,7 @@
 // development gets safe defaults, production refuses to start without real values.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseTrustedProxies } from '../security/client-ip';
+import { CLIENT_IP_PRESETS, type ClientIpPreset, parseTrustedProxies } from '../security/client-ip';
 import { parseEncryptionKey } from '../security/encryption';
 import { assertNameservers } from '../security/outbound-dns';
 import { weakSecretReason } from '../security/secret-strength';
@@ -45,6 +45,8 @@ const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_MAX: int(10, 1),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_CLUSTER_NODES: csv.pipe(z.array(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'host:port entries, comma-separated'))),
+  HOUSEKEEPING_INTERVAL_MS: int(60_000, 100),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_SECRETS_PREVIOUS: csv.pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
   SESSION_IDLE_MINUTES: int(60 * 24, 5),
@@ -57,6 +59,8 @@ const envSchema = z.object({
     }
   }),
   TRUSTED_PROXY_HEADER: z.enum(['x-real-ip', 'x-forwarded-for', 'cf-connecting-ip']).optional(),
+  CLIENT_IP_PRESET: z.enum(Object.keys(CLIENT_IP_PRESETS) as [ClientIpPreset, ...ClientIpPreset[]]).optional(),
+  CLIENT_IP_FORWARDED_HOPS: int(1, 1),
   HTTP_HEADERS_TIMEOUT_MS: int(20_000, 1000),
   HTTP_REQUEST_TIMEOUT_MS: int(60_000, 1000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100),
@@ -162,6 +166,9 @@ export function loadConfig(source: Record<string, string | undefined>) {
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL,
+    /** Seed nodes of a Redis Cluster for the throttles; takes the place of REDIS_URL when set. */
+    redisClusterNodes: env.REDIS_CLUSTER_NODES,
+    housekeepingIntervalMs: env.HOUSEKEEPING_INTERVAL_MS,
     sessionSecrets: [env.SESSION_SECRET ?? DEV_SESSION_SECRET, ...env.SESSION_SECRETS_PREVIOUS],
     sessionIdleSeconds: env.SESSION_IDLE_MINUTES * 60,
     sessionAbsoluteSeconds: env.SESSION_ABSOLUTE_DAYS * 24 * 60 * 60,
@@ -169,6 +176,9 @@ export function loadConfig(source: Record<string, string | undefined>) {
     secureCookies: production || appOrigin.startsWith('https:'),
     trustedProxies: env.TRUSTED_PROXIES,
     trustedProxyHeader: env.TRUSTED_PROXY_HEADER,
+    /** Where the HTTP entry does not run: the front whose header carries the client address. */
+    clientIpPreset: env.CLIENT_IP_PRESET,
+    clientIpForwardedHops: env.CLIENT_IP_FORWARDED_HOPS,
     http: {
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,

@@ -1,15 +1,17 @@
-import type { Redis } from 'ioredis';
-import { createThrottleRedisClient } from '../security/throttle-redis';
+import type { Cluster, Redis } from 'ioredis';
+import { createThrottleRedisClient, createThrottleRedisCluster } from '../security/throttle-redis';
 import { getConfig } from './config';
 import { processSingleton } from './singleton';
 
 /**
- * The process-wide Redis client, or null without REDIS_URL. Configured to fail fast when Redis
- * is down (no offline queue, short command timeout) and to reconnect by itself when it returns.
+ * The process-wide Redis client (a Cluster client with REDIS_CLUSTER_NODES), or null without
+ * either. Configured to fail fast when Redis is down (no offline queue, short command timeout)
+ * and to reconnect by itself when it returns.
  */
-export function getRedis(): Redis | null {
+export function getRedis(): Redis | Cluster | null {
   return processSingleton('redis', () => {
-    const { redisUrl } = getConfig();
+    const { redisUrl, redisClusterNodes } = getConfig();
+    if (redisClusterNodes.length > 0) return createThrottleRedisCluster(redisClusterNodes);
     return redisUrl ? createThrottleRedisClient(redisUrl) : null;
   });
 }

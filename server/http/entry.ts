@@ -14,6 +14,7 @@ import { devOriginRedirect } from './dev';
 import { type Refusal, writeRefusal } from './refusal';
 import { checkRequestLine } from './request-line';
 import { UpgradeGate } from './upgrade';
+import { markHttpEntryRunning } from './client-address';
 
 export function recordPeerAddress(req: IncomingMessage): void {
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go
@@ -78,6 +79,7 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
   });
   const handle = app.getRequestHandler();
   await app.prepare();
+  markHttpEntryRunning();
 
   const server = createServer(
     {

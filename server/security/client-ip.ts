@@ -90,3 +90,39 @@ export function ipBucket(ip: string): string {
   const parts = ipaddr.IPv6.parse(ip).parts.slice(0, 4);
   return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
 }
+
+/**
+ * Fronts that stamp the client's address themselves, for servers that never see the socket (Next
+ * without the HTTP entry: Vercel and other serverless hosts, `next start`). Each header is one the
+ * front overwrites on every request, so what a client sends in it never arrives. That holds only
+ * while the front is the sole way in: an origin reachable directly lets anyone write the header.
+ */
+export const CLIENT_IP_PRESETS = {
+  /** Vercel's edge sets it to the address it accepted the connection from. */
+  'vercel': 'x-vercel-forwarded-for',
+  /** Cloudflare sets it to the visitor's address; firewall the origin to Cloudflare (or use a Tunnel). */
+  'cloudflare': 'cf-connecting-ip',
+  /** nginx with `proxy_set_header X-Real-IP $remote_addr;`, which replaces any inbound copy. */
+  'nginx': 'x-real-ip',
+  'x-real-ip': 'x-real-ip',
+  /** Load balancers that append the peer to X-Forwarded-For: the hops you run are read from the right. */
+  'x-forwarded-for': 'x-forwarded-for',
+} as const;
+
+export type ClientIpPreset = keyof typeof CLIENT_IP_PRESETS;
+export type PresetOptions = { preset: ClientIpPreset; forwardedHops?: number };
+
+/**
+ * The client address a front stamped, or null when it did not. With `x-forwarded-for`, each of
+ * `forwardedHops` load balancers appended the address it saw, so the client is that many entries
+ * from the right; whatever the client wrote sits further left and is never read.
+ */
+export function getClientIpFromPreset(headers: Headers, options: PresetOptions): string | null {
+  const value = headers.get(CLIENT_IP_PRESETS[options.preset]);
+  if (!value) return null;
+  if (options.preset !== 'x-forwarded-for') return normaliseIp(value);
+  const hops = options.forwardedHops ?? 1;
+  const entries = value.split(',');
+  if (hops < 1 || entries.length < hops) return null;
+  return normaliseIp(entries[entries.length - hops] ?? '');
+}

@@ -101,3 +101,33 @@ export function createThrottleRedisClient(url: string, options: RedisOptions = {
   client.on('error', () => undefined);
   return client;
 }
+
+/**
+ * The same fail-fast behaviour on a Redis Cluster, from its seed nodes (`host:port`): every node
+ * connection fails fast, and a failover's MOVED and TRYAGAIN answers are followed within the
+ * command timeout rather than waited out.
+ */
+export function createThrottleRedisCluster(nodes: readonly string[], options: RedisOptions = {}): Cluster {
+  const cluster = new Redis.Cluster(
+    nodes.map((node) => ({ host: node.slice(0, node.lastIndexOf(':')), port: Number(node.slice(node.lastIndexOf(':') + 1)) })),
+    {
+      enableOfflineQueue: true,
+      retryDelayOnFailover: 50,
+      retryDelayOnClusterDown: 50,
+      retryDelayOnTryAgain: 50,
+      clusterRetryStrategy: (times) => Math.min(times * 200, 2_000),
+      redisOptions: {
+        maxRetriesPerRequest: 0,
+        autoResendUnfulfilledCommands: false,
+        commandTimeout: 500,
+        connectTimeout: 2_000,
+        ...options,
+      },
+    },
+  );
+  cluster.once('ready', () => {
+    cluster.options.enableOfflineQueue = false;
+  });
+  cluster.on('error', () => undefined);
+  return cluster;
+}

@@ -1,15 +1,10 @@
 // One contract for every ThrottleStore (memory, Redis, Postgres), plus what only a networked
 // store can show: outages through a cuttable proxy, Redis TTLs and Cluster, Postgres cleanup.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import Redis, { Cluster } from 'ioredis';
+import Redis from 'ioredis';
 import postgres, { type Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { findFreePort } from '../../test/services';
+import { type RedisCluster, redisCliNextTo, startRedisCluster } from '../../test/redis-cluster';
 import { startTcpProxy, type TcpProxy } from '../../test/tcp-proxy';
 import { StoreUnavailableError } from './errors';
 import { AttemptThrottle, type AttemptThrottleOptions, type ThrottleStore } from './throttle';
@@ -20,7 +15,7 @@ import { createThrottleRedisClient, RedisThrottleStore } from './throttle-redis'
 const redisUrl = inject('redisUrl');
 const redisBin = inject('redisBin');
 const databaseUrl = inject('databaseUrl');
-const redisCli = redisBin && existsSync(join(dirname(redisBin), 'redis-cli')) ? join(dirname(redisBin), 'redis-cli') : null;
+const redisCli = redisCliNextTo(redisBin);
 if (!redisUrl) console.warn('[throttle contract] redis-server not found: the Redis store suites are skipped.');
 // In CI nothing may be skipped (test/global-setup.ts already refuses a missing redis-server).
 if (!redisCli && process.env.CI) throw new Error('CI: redis-cli not found next to redis-server; the Redis Cluster suite must not be skipped.');
@@ -274,7 +269,7 @@ describe.skipIf(!redisUrl)('redis', () => {
 });
 
 describe.skipIf(!redisCli)('redis cluster', () => {
-  let cluster: { client: Cluster; ports: number[]; dbsize(port: number): Promise<number>; stop(): Promise<void> };
+  let cluster: RedisCluster;
   beforeAll(async () => {
     cluster = await startRedisCluster(redisBin ?? '', redisCli ?? '');
   });
@@ -332,44 +327,3 @@ describe('postgres', () => {
     expect(left.map((row) => row.key)).toEqual([`${ns}:live`, `${ns}:remembered`]);
   });
 });
-
-/** Three cluster-enabled redis-server processes joined by `redis-cli --cluster create`. */
-async function startRedisCluster(bin: string, cli: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'bastion-redis-cluster-'));
-  const ports: number[] = [];
-  while (ports.length < 3) {
-    const port = await findFreePort();
-    if (!ports.includes(port)) ports.push(port);
-  }
-  const children: ChildProcess[] = ports.map((port) => spawn(bin, [
-    '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-    '--save', '', '--appendonly', 'no', '--dir', dir,
-  ], { stdio: 'ignore' }));
-  const stop = async () => {
-    await Promise.all(children.map((child) => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(undefined);
-      child.once('exit', resolve);
-      child.kill('SIGKILL');
-    })));
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const run = promisify(execFile);
-  const answers = (port: number) => run(cli, ['-p', String(port), 'ping']).then(() => true, () => false);
-  for (const port of ports) {
-    for (let i = 0; i < 50 && !(await answers(port)); i++) await sleep(100);
-  }
-  await run(cli, ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
-  for (let i = 0; i < 100; i++) {
-    const { stdout } = await run(cli, ['-p', String(ports[0]), 'cluster', 'info']);
-    if (stdout.includes('cluster_state:ok')) break;
-    await sleep(100);
-  }
-  const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })));
-  await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject));
-  const shutdown = async () => {
-    client.disconnect();
-    await stop();
-  };
-  const dbsize = async (port: number) => Number((await run(cli, ['-p', String(port), 'dbsize'])).stdout.trim());
-  return { client, ports, dbsize, stop: shutdown };
-}

@@ -1,0 +1,108 @@
+// A throwaway Redis Cluster on loopback: cluster-enabled redis-server processes joined by
+// `redis-cli --cluster create`, three masters, each with `replicasPerMaster` replicas.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { Cluster } from 'ioredis';
+import { findFreePort } from './services';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MASTERS = 3;
+
+export function redisCliNextTo(redisBin: string | null): string | null {
+  const cli = redisBin ? join(dirname(redisBin), 'redis-cli') : null;
+  return cli && existsSync(cli) ? cli : null;
+}
+
+async function freePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await findFreePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
+export type RedisCluster = {
+  client: Cluster;
+  /** Every node's port, masters first as created. */
+  ports: number[];
+  cli(port: number, ...args: string[]): Promise<string>;
+  dbsize(port: number): Promise<number>;
+  /** Ports of the nodes that are replicas right now. */
+  replicas(): Promise<number[]>;
+  /** The port of the master serving `key` now. */
+  masterOf(key: string): Promise<number>;
+  /** SIGKILL one node, as a machine failing would. */
+  crash(port: number): Promise<void>;
+  /** Starts a crashed node again on its port; it rejoins as a replica of whoever took its slots. */
+  revive(port: number): void;
+  stop(): Promise<void>;
+};
+
+export async function startRedisCluster(bin: string, cliBin: string, replicasPerMaster = 0): Promise<RedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'bastion-redis-cluster-'));
+  const ports = await freePorts(MASTERS * (1 + replicasPerMaster));
+  const startNode = (port: number) => spawn(bin, [
+    '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
+    '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--dir', dir,
+  ], { stdio: 'ignore' });
+  const children = new Map<number, ChildProcess>(ports.map((port) => [port, startNode(port)]));
+  const kill = (child: ChildProcess) => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
+    child.once('exit', resolve);
+    child.kill('SIGKILL');
+  });
+  const cli = async (port: number, ...args: string[]) => (await run(cliBin, ['-p', String(port), ...args])).stdout;
+  for (const port of ports) {
+    for (let i = 0; i < 50 && !(await cli(port, 'ping').then(() => true, () => false)); i++) await sleep(100);
+  }
+  const nodes = ports.map((port) => `127.0.0.1:${port}`);
+  await run(cliBin, ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicasPerMaster), '--cluster-yes']);
+  await waitForClusterOk(cli, ports);
+  const client = new Cluster(ports.slice(0, MASTERS).map((port) => ({ host: '127.0.0.1', port })));
+  await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject));
+  const running = (port: number) => children.get(port)?.exitCode === null && children.get(port)?.signalCode === null;
+  const live = () => ports.filter(running);
+  /** `cluster nodes` as [port, flags, slot ranges] of each node, asked of a live node. */
+  const nodeTable = async () => (await cli(live()[0] ?? 0, 'cluster', 'nodes')).trim().split('\n').map((line) => {
+    const [, address = '', flags = '', , , , , , ...slots] = line.split(' ');
+    return { port: Number(address.split('@')[0]?.split(':')[1]), flags, slots };
+  });
+  const replicas = async () => (await nodeTable()).filter((node) => node.flags.includes('slave')).map((node) => node.port);
+  const masterOf = async (key: string) => {
+    const slot = Number((await cli(live()[0] ?? 0, 'cluster', 'keyslot', key)).trim());
+    const owner = (await nodeTable()).find((node) => node.flags.includes('master') && !node.flags.includes('fail') &&
+      node.slots.some((range) => {
+        const [from = -1, to = from] = range.split('-').map(Number);
+        return slot >= from && slot <= to;
+      }));
+    if (!owner) throw new Error(`no master serves slot ${slot}`);
+    return owner.port;
+  };
+  const crash = async (port: number) => {
+    const child = children.get(port);
+    if (child) await kill(child);
+  };
+  const revive = (port: number) => void children.set(port, startNode(port));
+  const stop = async () => {
+    client.disconnect();
+    await Promise.all([...children.values()].map(kill));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const dbsize = async (port: number) => Number((await cli(port, 'dbsize')).trim());
+  return { client, ports, cli, dbsize, replicas, masterOf, crash, revive, stop };
+}
+
+/** Every node agrees the cluster is up (replicas included, once they have synced their master). */
+export async function waitForClusterOk(cli: RedisCluster['cli'], ports: readonly number[]): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const states = await Promise.all(ports.map((port) => cli(port, 'cluster', 'info').catch(() => '')));
+    if (states.every((state) => state.includes('cluster_state:ok'))) return;
+    await sleep(100);
+  }
+  throw new Error('Redis Cluster did not reach cluster_state:ok');
+}
