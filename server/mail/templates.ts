@@ -1,7 +1,18 @@
 // Mail templates: each has a text and an HTML part. Every value is escaped in the HTML part;
 // links are built by the caller from APP_ORIGIN, never from the request's Host header.
 
-export type MailKind = 'activation' | 'already_registered' | 'password_reset' | 'password_changed';
+export type MailKind =
+  | 'activation'
+  | 'already_registered'
+  | 'password_reset'
+  | 'password_changed'
+  | 'email_change_confirm'
+  | 'email_change_taken'
+  | 'email_changed'
+  | 'email_change_undone'
+  | 'account_deleted'
+  | 'new_device'
+  | 'account_unlock';
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };
@@ -10,7 +21,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
 }
 
-function compose(
+export function compose(
   kind: MailKind,
   to: string,
   subject: string,

@@ -33,6 +33,12 @@ export const SECURITY_EVENTS = [
   'webhook_registered',
   'webhook_blocked',
   'webhook_sent',
+  'email_change_requested',
+  'email_changed',
+  'email_change_undone',
+  'account_deleted',
+  'new_device_sign_in',
+  'account_unlocked',
 ] as const;
 
 export type SecurityEventName = (typeof SECURITY_EVENTS)[number];
