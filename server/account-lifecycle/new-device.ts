@@ -1,4 +1,3 @@
-import Bowser from 'bowser';
 import { and, eq, ne } from 'drizzle-orm';
 import { knownDevices, users } from '@/db/schema';
 import { auditSink, getAuditLog } from '@/server/core/audit-log';
@@ -7,15 +6,7 @@ import { auditEntry, type RequestInfo } from '@/server/core/request-info';
 import { deliverMailSoon, enqueueMail } from '@/server/mail';
 import { appLink } from './links';
 import { newDeviceMail } from './mails';
-
-/** "Firefox 128 on Linux", or the raw text (bounded) when the parser does not know it. */
-export function readableUserAgent(userAgent: string): string {
-  if (!userAgent) return 'an unknown browser';
-  const parsed = Bowser.parse(userAgent);
-  const browser = [parsed.browser.name, parsed.browser.version?.split('.')[0]].filter(Boolean).join(' ');
-  if (!browser) return userAgent.slice(0, 120);
-  return parsed.os.name ? `${browser} on ${parsed.os.name}` : browser;
-}
+import { readableUserAgent } from './user-agent';
 
 /**
  * Remembers the browser (its device cookie id) as one the account signed in from, and mails the

@@ -3,7 +3,7 @@ import { loadRequestSession } from '@/server/auth/request-session';
 import { getDb } from '@/server/core/db';
 import { CLIENT_IP_HEADER } from '@/server/security/headers';
 import { API_CONTENT_SECURITY_POLICY } from '@/server/http/refusal';
-import { TooManyRequestsError } from '@/server/security/errors';
+import { SecurityError, TooManyRequestsError } from '@/server/security/errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,8 +24,9 @@ export async function GET(request: Request) {
     const disposition = 'attachment; filename="bastion-account-data.json"';
     return Response.json(data, { headers: { ...PRIVATE, 'Content-Disposition': disposition } });
   } catch (error) {
-    if (!(error instanceof TooManyRequestsError)) throw error;
-    const headers = { ...PRIVATE, 'Retry-After': String(error.retryAfterSeconds) };
-    return Response.json({ error: 'TOO_MANY_REQUESTS', message: error.message }, { status: 429, headers });
+    if (!(error instanceof SecurityError)) throw error;
+    const retry = error instanceof TooManyRequestsError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+    const headers = { ...PRIVATE, ...retry };
+    return Response.json({ error: error.name, message: error.message }, { status: error.status, headers });
   }
 }
