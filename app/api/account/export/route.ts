@@ -25,8 +25,8 @@ export async function GET(request: Request) {
     return Response.json(data, { headers: { ...PRIVATE, 'Content-Disposition': disposition } });
   } catch (error) {
     if (!(error instanceof SecurityError)) throw error;
-    const retry = error instanceof TooManyRequestsError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
-    const headers = { ...PRIVATE, ...retry };
+    const headers = new Headers(PRIVATE);
+    if (error instanceof TooManyRequestsError) headers.set('Retry-After', String(error.retryAfterSeconds));
     return Response.json({ error: error.name, message: error.message }, { status: error.status, headers });
   }
 }
