@@ -33,13 +33,15 @@ import { getApiThrottle } from '@/server/core/rate-limits';
 const isApi = (path: string) => path.startsWith('/api/');
 const isPublicFile = (path: string) => !isApi(path) && !path.startsWith('/_next/') && /\.[A-Za-z0-9]{1,8}$/.test(path);
 
+const TOKEN_PAGES = new Set(['/reset-password', '/activate', '/account/confirm-email', '/account/undo-email', '/unlock']);
+
 function withSecurityHeaders(response: NextResponse, csp: string | null, path: string): NextResponse {
   const config = getConfig();
   const pageHeaders = pageSecurityHeaders({ production: config.production });
   for (const [name, value] of Object.entries(pageHeaders)) response.headers.set(name, value);
   if (csp) response.headers.set('Content-Security-Policy', csp);
   // One-time tokens travel in these pages' URLs: never leak them in a Referer.
-  if (path === '/reset-password' || path === '/activate') response.headers.set('Referrer-Policy', 'no-referrer');
+  if (TOKEN_PAGES.has(path)) response.headers.set('Referrer-Policy', 'no-referrer');
   // API answers are per user: never stored by shared caches, nor kept by the browser.
   if (isApi(path)) response.headers.set('Cache-Control', 'private, no-store');
   return response;

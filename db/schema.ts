@@ -5,6 +5,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -60,10 +61,16 @@ export const sessions = pgTable(
   ],
 );
 
-export const authTokenPurposes = ['activation', 'password_reset'] as const;
+export const authTokenPurposes = [
+  'activation',
+  'password_reset',
+  'email_change',
+  'email_change_undo',
+  'unlock',
+] as const;
 export type AuthTokenPurpose = (typeof authTokenPurposes)[number];
 
-/** Opaque single-use tokens (activation, password reset). Only the SHA-256 of the plaintext is stored. */
+/** Opaque single-use tokens (activation, password reset, email change, unlock). Only their SHA-256 is stored. */
 export const authTokens = pgTable(
   'auth_tokens',
   {
@@ -73,6 +80,8 @@ export const authTokens = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     purpose: text('purpose', { enum: authTokenPurposes }).notNull(),
     tokenHash: text('token_hash').notNull(),
+    /** The address a token is about: the new one for an email change, the one to restore for its undo. */
+    email: text('email'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -215,6 +224,19 @@ export const trustedBrowsers = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('trusted_browsers_token_hash_unique').on(t.tokenHash), index('trusted_browsers_user_idx').on(t.userId)],
+);
+
+/** Browsers (device cookie ids) that signed in to an account: a new one gets the owner a mail, once. */
+export const knownDevices = pgTable(
+  'known_devices',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.deviceId] })],
 );
 
 export type User = typeof users.$inferSelect;

@@ -4,7 +4,10 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { newVisitor, signedInVisitor } from './helpers';
 
-const signedOutPages = ['/', '/login', '/signup', '/forgot-password', '/reset-password?token=x', '/reset-password', '/activate'];
+const signedOutPages = [
+  '/', '/login', '/signup', '/forgot-password', '/reset-password?token=x', '/reset-password', '/activate',
+  '/unlock?token=x', '/account/confirm-email?token=x', '/account/undo-email?token=x',
+];
 const signedInPages = [['/account', 'Sessions'], ['/files', 'Files'], ['/webhooks', 'Webhooks']] as const;
 
 async function seriousViolations(page: Page): Promise<string[]> {

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { PageIntro } from '@/app/_components/section';
 import { getServerCaller } from '@/app/_trpc/server';
 import { AccountPanel } from './account-panel';
+import { LifecyclePanel } from './lifecycle-panel';
 
 export const metadata: Metadata = { title: 'Account' };
 
@@ -17,6 +18,7 @@ export default async function AccountPage() {
         </p>
       </PageIntro>
       <AccountPanel />
+      <LifecyclePanel />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from './trpc';
 import { accountRouter } from './routers/account';
+import { accountLifecycleRouter } from './routers/account-lifecycle';
 import { authRouter } from './routers/auth';
 import { devRouter } from './routers/dev';
 import { filesRouter } from './routers/files';
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   system: systemRouter,
   auth: authRouter,
   account: accountRouter,
+  lifecycle: accountLifecycleRouter,
   dev: devRouter,
   files: filesRouter,
   webhooks: webhooksRouter,

@@ -53,6 +53,13 @@ const INPUTS: [procedure: string, input: (hostile: string) => Record<string, str
   ['twoFactor.disable', (hostile) => ({ code: `abcd-efgh${hostile}-2345-67ab` })],
   ['files.delete', (hostile) => ({ id: `00000000-0000-0000-0000-00000000000${hostile}` })],
   ['webhooks.register', (hostile) => ({ url: `http://127.0.0.1:${HOOK_PORT}/hook${hostile}` })],
+  ['lifecycle.requestEmailChange', (hostile) => ({ newEmail: `b${hostile}@example.test`, currentPassword: PASSWORD })],
+  ['lifecycle.requestEmailChange', (hostile) => ({ newEmail: 'b@example.test', currentPassword: passwordWith(hostile) })],
+  ['lifecycle.confirmEmailChange', (hostile) => ({ token: `${'a'.repeat(42)}${hostile}` })],
+  ['lifecycle.undoEmailChange', (hostile) => ({ token: `${'a'.repeat(42)}${hostile}` })],
+  ['lifecycle.unlock', (hostile) => ({ token: `${'a'.repeat(42)}${hostile}` })],
+  ['lifecycle.deleteAccount', (hostile) => ({ confirmEmail: `${hostile}${email}`, currentPassword: PASSWORD })],
+  ['lifecycle.deleteAccount', (hostile) => ({ confirmEmail: email, currentPassword: passwordWith(hostile) })],
 ];
 
 describe('control characters in text inputs', () => {

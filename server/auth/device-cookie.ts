@@ -48,12 +48,18 @@ export function knownDeviceFor(device: KnownDevice, account: { id: string; crede
   return known ? device.deviceId : null;
 }
 
-export async function rememberDevice(requestHeaders: Headers, resHeaders: Headers, account: DeviceAccount) {
+/** Adds the account to this browser's device cookie and answers the browser's device id. */
+export async function rememberDevice(
+  requestHeaders: Headers,
+  resHeaders: Headers,
+  account: DeviceAccount,
+): Promise<string> {
   const device = await readDevice(requestHeaders);
+  const deviceId = device.deviceId ?? randomUUID();
   const others = device.accounts.filter((entry) => entry.userId !== account.userId);
   const entries = [account, ...others].slice(0, MAX_ACCOUNTS).map((entry) => ({ u: entry.userId, e: entry.epoch }));
   const options = { password: sealingPasswords('device-seal').current, ttl: LIFETIME_SECONDS };
-  const sealed = await sealData({ d: device.deviceId ?? randomUUID(), a: entries }, options);
+  const sealed = await sealData({ d: deviceId, a: entries }, options);
   setCookie(resHeaders, cookieName(), sealed, {
     maxAge: LIFETIME_SECONDS,
     sameSite: 'lax',
@@ -61,4 +67,5 @@ export async function rememberDevice(requestHeaders: Headers, resHeaders: Header
     httpOnly: true,
     path: '/',
   });
+  return deviceId;
 }

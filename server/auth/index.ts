@@ -1,3 +1,4 @@
+import { mailUnlockLink } from '@/server/account-lifecycle/unlock';
 import { getAuditLog } from '@/server/core/audit-log';
 import { getConfig } from '@/server/core/config';
 import { getDb } from '@/server/core/db';
@@ -17,5 +18,6 @@ export function getAuthService(): UserAuthService {
     sessionPolicy: sessionPolicy(),
     afterResponse: runAfterResponse,
     afterCommit: deliverMailSoon,
+    onAccountLocked: mailUnlockLink,
   }));
 }

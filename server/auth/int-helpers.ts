@@ -78,14 +78,14 @@ export type AuthTestApp = {
 };
 
 /** Starts the built app on the test database and Redis for one test file, and stops it after. */
-export function useAuthTestApp(): AuthTestApp {
+export function useAuthTestApp(env: Env = {}): AuthTestApp {
   const databaseUrl = inject('databaseUrl');
   const redisUrl = inject('redisUrl');
   const start = (env: Env = {}) => startApp({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? undefined, ...env });
   const context = { start } as AuthTestApp;
   beforeAll(async () => {
     context.sql = testSql(databaseUrl);
-    context.app = await start();
+    context.app = await start(env);
     context.flows = authFlows(context.app, context.sql);
   });
   afterAll(async () => {

@@ -11,6 +11,7 @@ import { auditSink } from '@/server/core/audit-log';
 import { auditEntry, type RequestInfo } from '@/server/core/request-info';
 import type { AfterResponse } from './background';
 import { InvalidCredentialsError, InvalidTokenError, SessionEndedError, WrongCurrentPasswordError } from './auth-failures';
+import { verifyCurrentPassword } from './current-password';
 import { createSession, revokeUserSessions, type SessionPolicy } from './sessions';
 import type { AuthThrottles } from './login-throttles';
 import { consumeAuthToken, issueAuthToken, liveAuthTokenOwner, revokeAuthTokens } from './tokens';
@@ -26,6 +27,12 @@ export type PasswordChoice = { token: string; password: string };
 const nextEpoch = sql`${users.credentialEpoch} + 1`;
 /** The device id when the browser signed in to this account since its credentials last changed. */
 export type KnownDeviceLookup = (account: { id: string; credentialEpoch: number }) => string | null;
+/** Told once per lockout, by the failed attempt that started it: the owner can be mailed a way back in. */
+export type LockoutListener = (
+  account: { id: string; email: string },
+  lockSeconds: number,
+  request: RequestInfo,
+) => void;
 
 /** Whether this browser was trusted by the account at its code step, under its current credentials. */
 export type TrustedBrowserLookup = (account: { id: string; credentialEpoch: number }) => Promise<boolean>;
@@ -38,6 +45,7 @@ type Dependencies = {
   sessionPolicy: SessionPolicy;
   afterResponse: AfterResponse;
   afterCommit?: () => void;
+  onAccountLocked?: LockoutListener;
 };
 
 /**
@@ -128,13 +136,16 @@ export class UserAuthService {
     await throttles.loginPair.reserveOrThrow(pairKey);
     // Keyed by email, not user id, so a blocked budget looks the same for unknown addresses.
     if (deviceKey) await throttles.loginDevice.reserveOrThrow(deviceKey);
-    else await throttles.loginAccount.reserveOrThrow(input.email);
+    const accountBudget = deviceKey ? null : await throttles.loginAccount.reserveOrThrow(input.email);
     const valid = passwordHash
       ? await verifyPassword(passwordHash, input.password)
       : await verifyDummyPassword(input.password);
     if (!user || !passwordHash || !valid) {
       const reason = !user ? 'unknown_email' : !passwordHash ? 'not_activated' : 'wrong_password';
       await this.deps.audit.record(auditEntry(request, 'login_failure', user?.id ?? null, { reason }));
+      if (user && passwordHash && accountBudget?.blocked) {
+        this.deps.onAccountLocked?.({ id: user.id, email: user.email }, accountBudget.retryAfterSeconds, request);
+      }
       throw new InvalidCredentialsError();
     }
     await Promise.all([
@@ -198,7 +209,7 @@ export class UserAuthService {
     this.assertPolicy(input.password, owner.email);
     const passwordHash = await hashPassword(input.password);
     const done = await this.deps.db.transaction(async (tx) => {
-      const userId = await consumeAuthToken(tx, input.token, purpose);
+      const userId = (await consumeAuthToken(tx, input.token, purpose))?.userId;
       if (!userId) return false;
       const activatedAt = sql`coalesce(${users.activatedAt}, now())`;
       const chosen = { passwordHash, credentialEpoch: nextEpoch, updatedAt: sql`now()`, activatedAt };
@@ -223,17 +234,7 @@ export class UserAuthService {
     input: { userId: string; sessionId: string; currentPassword: string; newPassword: string },
     request: RequestInfo,
   ): Promise<number> {
-    const [user] = await this.deps.db
-      .select({ email: users.email, passwordHash: users.passwordHash })
-      .from(users)
-      .where(eq(users.id, input.userId));
-    if (!user?.passwordHash) throw new SessionEndedError();
-    await this.deps.throttles.loginAccount.reserveOrThrow(user.email);
-    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      await this.deps.audit.record(auditEntry(request, 'login_failure', input.userId, { reason: 'wrong_current_password' }));
-      throw new WrongCurrentPasswordError();
-    }
-    await this.deps.throttles.loginAccount.reset(user.email);
+    const user = await verifyCurrentPassword(this.deps, input.userId, input.currentPassword, request);
     this.assertPolicy(input.newPassword, user.email);
     const verified = user.passwordHash;
     const passwordHash = await hashPassword(input.newPassword);

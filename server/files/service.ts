@@ -77,6 +77,12 @@ async function removeStored(path: string): Promise<void> {
   });
 }
 
+/** Removes the bytes of files whose rows were deleted; housekeeping removes any a crash leaves behind. */
+export async function removeStoredFiles(storedNames: string[]): Promise<void> {
+  const { uploadDir } = getConfig();
+  for (const storedName of storedNames) await removeStored(await safeJoin(uploadDir, storedName));
+}
+
 /** What the owner sees of a file: never its stored name or path on disk. */
 const LISTED_FILE = {
   id: files.id,

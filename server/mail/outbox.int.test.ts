@@ -11,8 +11,10 @@ import { startMailCatcher } from '@/test/mail-catcher';
 
 const databaseUrl = inject('databaseUrl');
 let sql: TestSql;
-beforeAll(() => {
+beforeAll(async () => {
   sql = testSql(databaseUrl);
+  // Earlier suites leave their mail in the shared outbox; a deliverer started here must not work through it first.
+  await sql`update mail_outbox set next_attempt_at = now() + interval '1 day' where sent_at is null`;
 });
 afterAll(async () => {
   await sql?.end();

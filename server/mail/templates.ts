@@ -8,7 +8,14 @@ export type MailKind =
   | 'password_changed'
   | 'two_factor_enabled'
   | 'two_factor_disabled'
-  | 'recovery_code_used';
+  | 'recovery_code_used'
+  | 'email_change_confirm'
+  | 'email_change_taken'
+  | 'email_changed'
+  | 'email_change_undone'
+  | 'account_deleted'
+  | 'new_device'
+  | 'account_unlock';
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };

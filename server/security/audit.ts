@@ -44,6 +44,12 @@ export const SECURITY_EVENTS = [
   'trusted_browser_added',
   'trusted_browser_revoked',
   'step_up',
+  'email_change_requested',
+  'email_changed',
+  'email_change_undone',
+  'account_deleted',
+  'new_device_sign_in',
+  'account_unlocked',
 ] as const;
 
 export type SecurityEventName = (typeof SECURITY_EVENTS)[number];

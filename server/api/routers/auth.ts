@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noteSignInDevice } from '@/server/account-lifecycle/new-device';
 import { getAuthService } from '@/server/auth';
 import { knownDeviceFor, readDevice, rememberDevice } from '@/server/auth/device-cookie';
 import { emailSchema } from '@/server/auth/email';
@@ -42,7 +43,9 @@ export const authRouter = createTRPCRouter({
     const result = await getAuthService().login({ ...input, knownDevice, trustedBrowser }, requestInfo(ctx));
     await writeSessionCookie(ctx.resHeaders, result.token);
     if (result.pendingSecondFactor) return { pendingSecondFactor: true };
-    await rememberDevice(ctx.headers, ctx.resHeaders, { userId: result.userId, epoch: result.credentialEpoch });
+    const account = { userId: result.userId, epoch: result.credentialEpoch };
+    const deviceId = await rememberDevice(ctx.headers, ctx.resHeaders, account);
+    await noteSignInDevice({ userId: result.userId, deviceId }, requestInfo(ctx));
     return { pendingSecondFactor: false };
   }),
 
