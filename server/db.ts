@@ -8,7 +8,12 @@ export function getDatabase() {
   if (!config.databaseUrl) {
     throw new Error('DATABASE_URL is not set: start the app with `npm run dev` (embedded Postgres) or set DATABASE_URL.');
   }
-  return sharedDatabase(config.databaseUrl, config.databasePoolMax);
+  const { connectMs, statementMs } = config.databaseTimeouts;
+  return sharedDatabase(config.databaseUrl, {
+    max: config.databasePoolMax,
+    connectTimeoutMs: connectMs,
+    statementTimeoutMs: statementMs,
+  });
 }
 
 export const getDb = (): Database => getDatabase().db;

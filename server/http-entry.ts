@@ -11,6 +11,7 @@ import { getLogger } from './log';
 import { bodyLimitFor, bodyTooLarge, declaredBodyRefusal, hasChunkedBody, holdChunkedBody } from './http/body';
 import { answerClientError } from './http/client-error';
 import { devOriginRedirect } from './http/dev';
+import { LoadShedder, publishPressure } from './http/load-shedding';
 import { type Refusal, writeRefusal } from './http/refusal';
 import { checkRequestLine } from './http/request-line';
 import { UpgradeGate } from './http/upgrade';
@@ -59,6 +60,10 @@ async function screen(req: IncomingMessage, res: ServerResponse, config: Config,
 }
 
 const upgradeGates = new WeakMap<Server, UpgradeGate>();
+const shedders = new WeakMap<Server, LoadShedder>();
+
+/** The entry's load shedder: shutdown drains it and waits for its requests in flight. */
+export const loadShedderOf = (server: Server): LoadShedder | undefined => shedders.get(server);
 
 /** Closes the sockets an upgrade or CONNECT took over, which `server.closeAllConnections()` does not see. */
 export function closeUpgradedSockets(server: Server): void {
@@ -88,10 +93,15 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
       connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
     },
   );
+  const shedder = new LoadShedder(config.load, getLogger());
+  shedders.set(server, shedder);
+  publishPressure(shedder);
+  server.once('close', () => shedder.stop());
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     recordPeerAddress(req);
     screen(req, res, config, options.dev)
-      .then((answer) => {
+      .then((screened) => {
+        const answer = screened ?? shedder.admit(req, res);
         if (answer === null) return void handle(req, res);
         if ('redirect' in answer) return void res.writeHead(307, { Location: answer.redirect }).end();
         refuse(req, res, answer, config);

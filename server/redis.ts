@@ -15,3 +15,12 @@ export function getRedis(): Redis | null {
   shared.bastionRedis = redisUrl ? createThrottleRedisClient(redisUrl) : null;
   return shared.bastionRedis;
 }
+
+/** Closes the process's Redis client, if one was opened: QUIT, or a plain disconnect past `timeoutMs`. */
+export async function closeRedis(timeoutMs: number): Promise<void> {
+  const redis = (globalThis as Shared).bastionRedis;
+  if (!redis) return;
+  const timer = setTimeout(() => redis.disconnect(), timeoutMs);
+  await redis.quit().catch(() => redis.disconnect());
+  clearTimeout(timer);
+}

@@ -2,6 +2,7 @@ import { getAuditLog } from '@/server/audit';
 import { getConfig } from '@/server/config';
 import { getDb } from '@/server/db';
 import { deliverMailSoon } from '@/server/mail';
+import { limitPasswordHashing } from '@/server/security/password';
 import { runAfterResponse } from './background';
 import { sessionPolicy } from './request-session';
 import { getAuthThrottles } from './throttles';
@@ -11,7 +12,10 @@ type Shared = { bastionAuthService?: UserAuthService };
 
 export function getAuthService(): UserAuthService {
   const shared = globalThis as Shared;
-  shared.bastionAuthService ??= new UserAuthService({
+  if (shared.bastionAuthService) return shared.bastionAuthService;
+  const { load } = getConfig();
+  limitPasswordHashing({ maxConcurrent: load.passwordHashConcurrency || undefined, maxWaitMs: load.passwordHashWaitMs });
+  shared.bastionAuthService = new UserAuthService({
     db: getDb(),
     throttles: getAuthThrottles(),
     audit: getAuditLog(),
