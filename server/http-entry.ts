@@ -99,6 +99,8 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
   server.once('close', () => shedder.stop());
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     recordPeerAddress(req);
+    const closed = shedder.arrive(res);
+    if (closed) return refuse(req, res, closed, config);
     screen(req, res, config, options.dev)
       .then((screened) => {
         const answer = screened ?? shedder.admit(req, res);

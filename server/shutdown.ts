@@ -27,7 +27,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function requestsFinished(server: Server, deadline: number): Promise<boolean> {
   const shedder = loadShedderOf(server);
   while (Date.now() < deadline) {
-    if ((shedder?.requestsInFlight ?? 0) === 0) return true;
+    if ((shedder?.openRequests ?? 0) === 0) return true;
     // A keep-alive socket whose response just ended is idle now: close it before it brings another request.
     server.closeIdleConnections();
     await sleep(IDLE_SWEEP_MS);

@@ -5,7 +5,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findFreePort } from '../scripts/services';
 
-export type RunningApp = { origin: string; port: number; stop(): Promise<void>; output(): string };
+export type RunningApp = {
+  origin: string;
+  port: number;
+  stop(): Promise<void>;
+  output(): string;
+  /** The server process itself, for tests that signal it (SIGTERM, SIGSTOP) or read its exit code. */
+  child: ChildProcess;
+};
 
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghijklmnop';
 /** 32 bytes, base64url: the key test apps seal the outbox and other secrets with. */
@@ -59,7 +66,7 @@ export async function startApp(env: Record<string, string | undefined>, port?: n
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`App exited with ${child.exitCode}:\n${output}`);
     const ready = await fetch(`${origin}/api/health`).then((res) => res.status < 500, () => false);
-    if (ready) return { origin, port: chosen, stop, output: () => output };
+    if (ready) return { origin, port: chosen, stop, output: () => output, child };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();

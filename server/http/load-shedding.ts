@@ -34,6 +34,7 @@ const draining = refusal(503, 'The server is restarting. Please try again shortl
 
 export class LoadShedder {
   private inFlight = 0;
+  private open = 0;
   private shedTotal = 0;
   private shedSinceLog = 0;
   private lastLoggedAt = 0;
@@ -58,9 +59,19 @@ export class LoadShedder {
     this.sampler.unref();
   }
 
-  /** The refusal for a request that must not start now, or null once it is counted in flight. */
-  admit(req: IncomingMessage, res: ServerResponse): Refusal | null {
+  /**
+   * Called as a request arrives, before its body is read: refused once shutdown has begun, else
+   * tracked until its answer is sent, so shutdown can wait for it.
+   */
+  arrive(res: ServerResponse): Refusal | null {
     if (this.isDraining) return this.count(draining);
+    this.open += 1;
+    res.once('close', () => (this.open -= 1));
+    return null;
+  }
+
+  /** Called once the request is whole and screened: the refusal when it must not start now, else null. */
+  admit(req: IncomingMessage, res: ServerResponse): Refusal | null {
     if (HEALTH_PATH.test(req.url ?? '')) return null;
     const refused = this.reasonToShed();
     if (refused) return this.count(refused);
@@ -81,8 +92,9 @@ export class LoadShedder {
     };
   }
 
-  get requestsInFlight(): number {
-    return this.inFlight;
+  /** Requests that arrived and have not been answered yet, whether admitted or still sending their body. */
+  get openRequests(): number {
+    return this.open;
   }
 
   /** From now on every new request is refused; the ones in flight go on. */
@@ -96,7 +108,6 @@ export class LoadShedder {
   }
 
   private reasonToShed(): Refusal | null {
-    if (this.isDraining) return draining;
     if (this.inFlight >= this.limits.maxRequestsInFlight) return busy('in-flight');
     if (this.lagMs > this.limits.eventLoopLagLimitMs) return busy('event-loop-lag');
     return null;

@@ -90,7 +90,8 @@ let dummyHash: Promise<string> | undefined;
  * one at the length limit) is answered faster for an unknown account than for a known one.
  */
 export async function verifyDummyPassword(plain: string): Promise<false> {
-  dummyHash ??= hashPassword(randomBytes(32).toString('base64url'));
+  // Made once per process outside the gate: a refusal here would be remembered for ever.
+  dummyHash ??= argon2Hash(randomBytes(32).toString('base64url'), PASSWORD_HASH_PARAMS);
   await verifyPassword(await dummyHash, plain);
   return false;
 }
