@@ -76,6 +76,7 @@ const envSchema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: int(2_000, 100),
   DATABASE_STATEMENT_TIMEOUT_MS: int(5_000, 100),
   THROTTLE_FAIL_OPEN: boolean(false),
+  THROTTLE_BLOCKED_CACHE_MS: int(1_000, 0),
   THROTTLE_KEY_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/i, 'letters, digits, - and _ only').default('bastion'),
   ENCRYPTION_KEY: encryptionKey.optional(),
   ENCRYPTION_KEYS_PREVIOUS: csv.pipe(z.array(encryptionKey)),
@@ -197,6 +198,7 @@ export function loadConfig(source: Record<string, string | undefined>) {
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     },
     throttleFailOpen: env.THROTTLE_FAIL_OPEN,
+    throttleBlockedCacheMs: env.THROTTLE_BLOCKED_CACHE_MS,
     throttleKeyPrefix: env.THROTTLE_KEY_PREFIX,
     encryptionKeys: {
       current: parseEncryptionKey(env.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY),
