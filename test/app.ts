@@ -19,15 +19,16 @@ export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghijklm
 export const TEST_ENCRYPTION_KEY = 'dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU';
 const root = join(import.meta.dirname, '..');
 
-export async function startApp(env: Record<string, string | undefined>, port?: number): Promise<RunningApp> {
-  if (!existsSync(join(root, '.next', 'BUILD_ID'))) {
+/** `dir`: another copy of the app (the benchmarks' variant builds); the repository by default. */
+export async function startApp(env: Record<string, string | undefined>, port?: number, dir = root): Promise<RunningApp> {
+  if (!existsSync(join(dir, '.next', 'BUILD_ID'))) {
     throw new Error('No production build found: run `npm run build` first (npm test does it for you).');
   }
   const chosen = port ?? (await findFreePort());
   const origin = `http://127.0.0.1:${chosen}`;
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: root,
+    cwd: dir,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',

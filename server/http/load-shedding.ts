@@ -10,6 +10,8 @@ export type Pressure = {
   requestsInFlight: number;
   maxRequestsInFlight: number;
   eventLoopDelayMs: number;
+  /** The 99th percentile of event-loop delay over the last sampling interval. */
+  eventLoopDelayP99Ms: number;
   eventLoopLagLimitMs: number;
   shed: number;
   draining: boolean;
@@ -39,6 +41,7 @@ export class LoadShedder {
   private shedSinceLog = 0;
   private lastLoggedAt = 0;
   private lagMs = 0;
+  private lagP99Ms = 0;
   private isDraining = false;
   private readonly histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private readonly sampler: NodeJS.Timeout;
@@ -54,6 +57,7 @@ export class LoadShedder {
       sampledAt = now;
       const mean = Number.isNaN(this.histogram.mean) ? 0 : this.histogram.mean / 1e6 - RESOLUTION_MS;
       this.lagMs = Math.max(0, mean, late);
+      this.lagP99Ms = Math.max(0, this.histogram.percentile(99) / 1e6 - RESOLUTION_MS, late);
       this.histogram.reset();
     }, SAMPLE_INTERVAL_MS);
     this.sampler.unref();
@@ -86,6 +90,7 @@ export class LoadShedder {
       requestsInFlight: this.inFlight,
       maxRequestsInFlight: this.limits.maxRequestsInFlight,
       eventLoopDelayMs: Math.round(this.lagMs),
+      eventLoopDelayP99Ms: Math.round(this.lagP99Ms),
       eventLoopLagLimitMs: this.limits.eventLoopLagLimitMs,
       shed: this.shedTotal,
       draining: this.isDraining,
