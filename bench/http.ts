@@ -50,7 +50,15 @@ export default async function run(): Promise<void> {
   const database = await startThrowawayPostgres();
   const redis = redisBin ? await startRedisServer(redisBin) : null;
   const variants = (process.env.BENCH_HTTP_VARIANTS ?? 'bastion,pass-through,none').split(',') as Variant[];
-  const env = { DATABASE_URL: database.url, REDIS_URL: redis?.url, API_RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'error' };
+  const env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: redis?.url,
+    API_RATE_LIMIT_PER_MINUTE: '100000000',
+    LOG_LEVEL: 'error',
+    // The load settings can be tried out: EVENT_LOOP_LAG_LIMIT_MS=100 npx tsx bench/http.ts
+    EVENT_LOOP_LAG_LIMIT_MS: process.env.EVENT_LOOP_LAG_LIMIT_MS,
+    PASSWORD_HASH_CONCURRENCY: process.env.PASSWORD_HASH_CONCURRENCY,
+  };
   try {
     await migrateDatabase(database.url);
     const results: Partial<Record<Variant, Record<string, Figures>>> = {};
