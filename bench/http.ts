@@ -1,8 +1,9 @@
 // Benchmark, not a test: the whole HTTP boundary on the production build, with autocannon.
 // Requests per second and latency for a page, a static file, an unknown path, /api/health and a
 // trivial tRPC query through Bastion's middleware, a pass-through middleware and none (their own
-// builds, made here: BENCH_HTTP_VARIANTS=bastion skips them); then refused sign-ins against a
-// locked account, correct sign-ins against bare argon2id, and the event loop during a sign-in flood.
+// builds, made here: BENCH_HTTP_VARIANTS=bastion skips them), all three running at once and
+// measured target by target side by side; then refused sign-ins against a locked account, correct
+// sign-ins against bare argon2id, and /api/health and the event loop during a sign-in flood.
 // Run with `npm run bench` or `npx tsx bench/http.ts` (after `npm run build`). Figures only.
 import { pathToFileURL } from 'node:url';
 import { migrateDatabase } from '../db/migrate';
@@ -20,13 +21,18 @@ const TARGETS = [
   { name: 'tRPC query (system.ping)', path: '/api/trpc/system.ping' },
 ] as const;
 
-async function boundary(app: RunningApp): Promise<Record<string, Figures>> {
-  const figures: Record<string, Figures> = {};
+type Apps = Partial<Record<Variant, RunningApp>>;
+
+/** Target by target, the variants one right after another, so a noisy machine weighs on all alike. */
+async function boundary(apps: Apps): Promise<Partial<Record<Variant, Record<string, Figures>>>> {
+  const results: Partial<Record<Variant, Record<string, Figures>>> = {};
   for (const { name, path } of TARGETS) {
-    await load(`${app.origin}${path}`, { duration: 2 });
-    figures[name] = await load(`${app.origin}${path}`);
+    for (const [variant, app] of Object.entries(apps) as [Variant, RunningApp][]) {
+      await load(`${app.origin}${path}`, { duration: 1 });
+      (results[variant] ??= {})[name] = await load(`${app.origin}${path}`);
+    }
   }
-  return figures;
+  return results;
 }
 
 function printBoundary(results: Partial<Record<Variant, Record<string, Figures>>>): void {
@@ -59,19 +65,20 @@ export default async function run(): Promise<void> {
     EVENT_LOOP_LAG_LIMIT_MS: process.env.EVENT_LOOP_LAG_LIMIT_MS,
     PASSWORD_HASH_CONCURRENCY: process.env.PASSWORD_HASH_CONCURRENCY,
   };
+  let results: Partial<Record<Variant, Record<string, Figures>>> = {};
   try {
     await migrateDatabase(database.url);
-    const results: Partial<Record<Variant, Record<string, Figures>>> = {};
-    for (const variant of variants) {
-      const build = variant === 'bastion' ? null : buildVariant(variant);
-      const app = await startApp(env, undefined, build?.dir);
-      try {
-        results[variant] = await boundary(app);
-        if (variant === 'bastion') await signInFigures(app, database.url);
-      } finally {
-        await app.stop();
-        build?.remove();
+    const builds = variants.flatMap((variant) => (variant === 'bastion' ? [] : [{ variant, ...buildVariant(variant) }]));
+    const apps: Apps = {};
+    try {
+      for (const variant of variants) {
+        apps[variant] = await startApp(env, undefined, builds.find((build) => build.variant === variant)?.dir);
       }
+      results = await boundary(apps);
+      if (apps.bastion) await signInFigures(apps.bastion, database.url);
+    } finally {
+      await Promise.all(Object.values(apps).map((app) => app.stop()));
+      for (const build of builds) build.remove();
     }
     printBoundary(results);
   } finally {
