@@ -1,5 +1,5 @@
-// Load shedding at the entry and the password-hashing gate, against the built app: a cap on
-// requests in flight, event-loop lag, a sign-in flood, and throttled sign-ins that never hash.
+// Load shedding at the entry and the sign-in and password-hashing gates, against the built app: a
+// cap on requests in flight, event-loop lag, a sign-in flood, and throttled sign-ins that never hash.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningApp, startApp } from '@/test/app';
 import { TestClient } from '@/test/client';
@@ -12,8 +12,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Health = {
   pressure: { underPressure: boolean; requestsInFlight: number; eventLoopDelayMs: number; shed: number };
-  passwordHashing: { running: number; waiting: number; started: number; refused: number };
+  signIns: GateLoad;
+  passwordHashing: GateLoad;
 };
+
+type GateLoad = { running: number; waiting: number; started: number; refused: number };
 
 async function health(app: RunningApp): Promise<Health> {
   const response = await fetch(`${app.origin}/api/health`);
@@ -49,7 +52,7 @@ describe('load shedding at the entry', () => {
 
   it('answers 503 with Retry-After at once past the cap in flight, and health still answers', async () => {
     held.push(...(await Promise.all(Array.from({ length: 4 }, () => unfinishedSignIn(app)))));
-    await expect.poll(async () => (await health(app)).pressure.requestsInFlight).toBe(4);
+    await expect.poll(async () => (await health(app)).pressure.requestsInFlight, { timeout: 10_000 }).toBe(4);
     const shed = await fetch(`${app.origin}/login`);
     expect(shed.status).toBe(503);
     expect(shed.headers.get('retry-after')).toBe('1');
@@ -89,8 +92,8 @@ describe('the password-hashing gate', () => {
   });
   afterAll(() => app?.stop());
 
-  it('refuses sign-ins past the gate with a fast 503, hashing only for the ones it lets through', async () => {
-    const before = (await health(app)).passwordHashing;
+  it('refuses sign-ins past the gates with a fast 503, hashing only for the ones they let through', async () => {
+    const before = await health(app);
     const clients = await Promise.all(Array.from({ length: 24 }, () => new TestClient(app.origin).start()));
     const replies = await Promise.all(
       clients.map((client) => client.mutation('auth.login', { email: uniqueEmail('flood'), password: 'not the password 1' })),
@@ -101,10 +104,14 @@ describe('the password-hashing gate', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((reply) => reply.headers.get('retry-after') === '1')).toBe(true);
     expect(refused[0]?.error?.message).toBe('The server is busy. Please try again shortly.');
-    const after = (await health(app)).passwordHashing;
-    expect(after.started - before.started).toBe(answered.length);
-    expect(after.refused - before.refused).toBe(refused.length);
-    expect(after).toMatchObject({ running: 0, waiting: 0 });
+    const after = await health(app);
+    expect(after.passwordHashing.started - before.passwordHashing.started).toBe(answered.length);
+    const refusedByGates = after.signIns.refused - before.signIns.refused
+      + after.passwordHashing.refused - before.passwordHashing.refused;
+    expect(refusedByGates).toBe(refused.length);
+    expect(after.signIns.refused - before.signIns.refused).toBeGreaterThan(0);
+    expect(after.passwordHashing).toMatchObject({ running: 0, waiting: 0 });
+    expect(after.signIns).toMatchObject({ running: 0, waiting: 0 });
   });
 
   it('never hashes for a sign-in its throttle refuses', async () => {

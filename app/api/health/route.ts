@@ -1,6 +1,7 @@
 export const dynamic = 'force-dynamic';
 
 import { sql } from 'drizzle-orm';
+import { signInGate } from '@/server/auth/sign-in-gate';
 import { getDb } from '@/server/db';
 import { readPressure } from '@/server/http/load-shedding';
 import { getRedis } from '@/server/redis';
@@ -35,7 +36,14 @@ export async function GET() {
   ]);
   const status = db === 'down' ? 'unavailable' : redisState === 'down' ? 'degraded' : 'ok';
   return Response.json(
-    { status, db, redis: redisState, pressure: readPressure(), passwordHashing: passwordHashingLoad() },
+    {
+      status,
+      db,
+      redis: redisState,
+      pressure: readPressure(),
+      signIns: signInGate().load(),
+      passwordHashing: passwordHashingLoad(),
+    },
     { status: db === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'private, no-store' } },
   );
 }
