@@ -31,7 +31,7 @@ export function defaultHashConcurrency(cores = availableParallelism()): number {
 
 type Shared = { bastionPasswordHashGate?: ConcurrencyGate };
 
-function gateLimits({ maxConcurrent = defaultHashConcurrency(), maxWaitMs = 250 }: Partial<GateLimits>): GateLimits {
+function gateLimits({ maxConcurrent = defaultHashConcurrency(), maxWaitMs = 1_000 }: Partial<GateLimits>): GateLimits {
   return { maxConcurrent, maxWaitMs, maxWaiting: maxConcurrent * 4 };
 }
 

@@ -1,7 +1,6 @@
 export const dynamic = 'force-dynamic';
 
 import { sql } from 'drizzle-orm';
-import { signInGate } from '@/server/auth/sign-in-gate';
 import { getDb } from '@/server/db';
 import { readPressure } from '@/server/http/load-shedding';
 import { getRedis } from '@/server/redis';
@@ -41,7 +40,6 @@ export async function GET() {
       db,
       redis: redisState,
       pressure: readPressure(),
-      signIns: signInGate().load(),
       passwordHashing: passwordHashingLoad(),
     },
     { status: db === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'private, no-store' } },

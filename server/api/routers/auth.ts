@@ -4,7 +4,6 @@ import { knownDeviceFor, readDevice, rememberDevice } from '@/server/auth/device
 import { emailSchema } from '@/server/auth/email';
 import { revokeSession } from '@/server/auth/sessions';
 import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
-import { signInGate } from '@/server/auth/sign-in-gate';
 import { getAuditLog } from '@/server/audit';
 import { textInput } from '../text-input';
 import { createTRPCRouter, publicProcedure, requestInfo } from '../trpc';
@@ -36,7 +35,7 @@ export const authRouter = createTRPCRouter({
   login: publicProcedure.input(z.object({ email: emailSchema, password })).mutation(async ({ ctx, input }) => {
     const device = await readDevice(ctx.headers);
     const knownDevice = (account: { id: string; credentialEpoch: number }) => knownDeviceFor(device, account);
-    const result = await signInGate().run(() => getAuthService().login({ ...input, knownDevice }, requestInfo(ctx)));
+    const result = await getAuthService().login({ ...input, knownDevice }, requestInfo(ctx));
     await writeSessionCookie(ctx.resHeaders, result.token);
     if (result.pendingSecondFactor) return { pendingSecondFactor: true };
     await rememberDevice(ctx.headers, ctx.resHeaders, { userId: result.userId, epoch: result.credentialEpoch });
