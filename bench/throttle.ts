@@ -79,10 +79,18 @@ function cases(client: Redis): Case[] {
   const store = new RedisThrottleStore(client);
   const throttle = new AttemptThrottle(store, { maxAttempts: 1_000_000_000, windowSeconds: 60, namespace: 'bench-throttle', failOpen: false });
   const limiter = new RateLimiterRedis({ storeClient: client, points: 1_000_000_000, duration: 60, keyPrefix: 'bench-rlf' });
+  // Every key locked at its first attempt: each call after that is a refusal of a blocked key.
+  const locked = new AttemptThrottle(store, {
+    maxAttempts: 1, windowSeconds: 600, namespace: 'bench-locked', failOpen: false,
+    blockedCache: { maxKeys: 10_000, maxStaleMs: 1_000 },
+  });
+  const lockedUncached = new AttemptThrottle(store, { maxAttempts: 1, windowSeconds: 600, namespace: 'bench-locked-rt', failOpen: false });
   return [
     { name: 'AttemptThrottle.hit (Redis store)', call: (key) => throttle.hit(key) },
     { name: 'AttemptThrottle.reserve (Redis store)', call: (key) => throttle.reserve(key) },
     { name: 'RateLimiterRedis.consume', call: (key) => limiter.consume(key) },
+    { name: 'reserve on a blocked key, no cache', call: (key) => lockedUncached.reserve(key) },
+    { name: 'reserve on a blocked key, blocked cache', call: (key) => locked.reserve(key) },
     {
       name: 'naive get/incr/expire/ttl',
       call: async (key) => {

@@ -5,14 +5,20 @@ import * as schema from './schema';
 export type Database = ReturnType<typeof createDatabase>['db'];
 export type SqlClient = postgres.Sql;
 
-export function createDatabase(url: string, options: { max?: number } = {}) {
+export type DatabaseOptions = { max?: number; connectTimeoutMs?: number; statementTimeoutMs?: number };
+
+export function createDatabase(url: string, options: DatabaseOptions = {}) {
   const sql = postgres(url, {
     max: options.max ?? 10,
-    connect_timeout: 5,
+    // A database that is down costs each request a bounded wait, then a 503, never a hang.
+    connect_timeout: (options.connectTimeoutMs ?? 5_000) / 1000,
     idle_timeout: 30,
     // A transaction left open (a bug, a hung await) is ended by the server instead of pinning
     // a pool connection and its row locks for ever.
-    connection: { idle_in_transaction_session_timeout: 15_000 },
+    connection: {
+      idle_in_transaction_session_timeout: 15_000,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
     // Errors reach our own logger; postgres.js would otherwise print NOTICEs to stdout.
     onnotice: () => undefined,
   });

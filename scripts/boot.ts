@@ -6,7 +6,8 @@ import nextEnv from '@next/env';
 import { migrateDatabase } from '../db/migrate';
 import { ConfigError, type Config, getConfig, loadConfig } from '../server/core/config';
 import { startHousekeeping } from '../server/core/housekeeping';
-import { closeUpgradedSockets, startHttpEntry } from '../server/http/entry';
+import { startHttpEntry } from '../server/http/entry';
+import { shutDown } from '../server/http/shutdown';
 
 /** Validates the environment as it is now (without caching it); exits 1 naming each bad variable. */
 export function configOrExit(): Config {
@@ -46,12 +47,12 @@ export async function boot(options: { dev: boolean; onShutdown?: () => Promise<v
   const shutdown = async () => {
     if (closing) return;
     closing = true;
-    stopHousekeeping();
-    server.closeAllConnections();
-    closeUpgradedSockets(server);
-    await new Promise((resolve) => server.close(resolve));
-    await options.onShutdown?.();
-    process.exit(0);
+    await shutDown({
+      server,
+      graceMs: config.load.shutdownGraceMs,
+      stopBackground: stopHousekeeping,
+      afterClose: options.onShutdown,
+    });
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());

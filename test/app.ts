@@ -5,22 +5,34 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findFreePort } from './services';
 
-export type RunningApp = { origin: string; port: number; stop(): Promise<void>; output(): string };
+export type RunningApp = {
+  origin: string;
+  port: number;
+  stop(): Promise<void>;
+  output(): string;
+  /** The server process itself, for tests that signal it (SIGTERM, SIGSTOP) or read its exit code. */
+  child: ChildProcess;
+};
 
 export const TEST_SESSION_SECRET = 'test-session-secret-0123456789-abcdefghijklmnop';
 /** 32 bytes, base64url: the key test apps seal the outbox and other secrets with. */
 export const TEST_ENCRYPTION_KEY = 'dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU';
 const root = join(import.meta.dirname, '..');
 
-export async function startApp(env: Record<string, string | undefined>, port?: number): Promise<RunningApp> {
-  if (!existsSync(join(root, '.next', 'BUILD_ID'))) {
+/** `dir`: another copy of the app (the benchmarks' variant builds); the repository by default. */
+export async function startApp(
+  env: Record<string, string | undefined>,
+  port?: number,
+  dir = root,
+): Promise<RunningApp> {
+  if (!existsSync(join(dir, '.next', 'BUILD_ID'))) {
     throw new Error('No production build found: run `npm run build` first (npm test does it for you).');
   }
   const chosen = port ?? (await findFreePort());
   const origin = `http://127.0.0.1:${chosen}`;
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: root,
+    cwd: dir,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
@@ -59,7 +71,7 @@ export async function startApp(env: Record<string, string | undefined>, port?: n
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`App exited with ${child.exitCode}:\n${output}`);
     const ready = await fetch(`${origin}/api/health`).then((res) => res.status < 500, () => false);
-    if (ready) return { origin, port: chosen, stop, output: () => output };
+    if (ready) return { origin, port: chosen, stop, output: () => output, child };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stop();

@@ -1,7 +1,7 @@
 // Raw HTTP over a socket, for requests no well-behaved client would send (odd methods and
 // targets, upgrades, withheld bodies) and for seeing whether the server closed the connection.
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { TestClient } from './client';
 
 export type RawExchange = { text: string; closedByServer: boolean; closedAfterMs: number };
@@ -24,6 +24,23 @@ export function rawExchange(port: number, payload: string, ms = 5000): Promise<R
     });
     socket.on('error', () => undefined);
     socket.write(payload);
+  });
+}
+
+export type HeldRequest = { socket: Socket; answer: Promise<string> };
+
+/** Sends the start of a request and leaves it open; `answer` is whatever comes back until the socket closes. */
+export function holdRequest(port: number, start: string): Promise<HeldRequest> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    const answer = new Promise<string>((done) => {
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('close', () => done(text));
+    });
+    socket.on('error', () => undefined);
+    socket.once('error', reject);
+    socket.write(start, () => resolve({ socket, answer }));
   });
 }
 

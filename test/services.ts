@@ -74,7 +74,10 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pro
   });
 }
 
-export async function startPostgresServer(binDir: string): Promise<RunningService> {
+/** A server a test can take down and bring back on the same port and data. */
+export type RestartableService = RunningService & { kill(): Promise<void>; revive(): Promise<void> };
+
+export async function startPostgresServer(binDir: string): Promise<RestartableService> {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-pg-'));
   const user = postgresUser();
   if (user) chownSync(dir, user.uid, user.gid);
@@ -88,11 +91,19 @@ export async function startPostgresServer(binDir: string): Promise<RunningServic
   for (const setting of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300']) {
     args.push('-c', setting);
   }
-  const child = spawn(join(binDir, 'postgres'), args, { stdio: 'ignore', ...user });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitFor(() => postgresAnswers(url), 'PostgreSQL');
+  const launch = async () => {
+    const child = spawn(join(binDir, 'postgres'), args, { stdio: 'ignore', ...user });
+    await waitFor(() => postgresAnswers(url), 'PostgreSQL');
+    return child;
+  };
+  let child = await launch();
   return {
     url,
+    kill: () => stopChild(child, 'SIGINT'),
+    async revive() {
+      child = await launch();
+    },
     async stop() {
       await stopChild(child, 'SIGINT');
       rmSync(dir, { recursive: true, force: true });

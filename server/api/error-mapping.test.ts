@@ -170,6 +170,10 @@ describe('toTRPCError with unknown errors', () => {
     ['postgres admin shutdown 57P01', withCode(SECRET, '57P01')],
     ['ioredis closed connection', new Error('Connection is closed.')],
     ['ioredis command timeout', new Error('Command timed out')],
+    ['postgres statement timeout 57014', withCode(SECRET, '57014')],
+    ['a failed Drizzle query caused by a refused connection', new Error(`Failed query: ${SECRET}`, {
+      cause: withCode(`connect ECONNREFUSED ${SECRET}`, 'ECONNREFUSED'),
+    })],
   ])('maps a backing-service outage (%s) to a generic 503', (_name, error) => {
     for (const candidate of [error, getTRPCErrorFromUnknown(error)]) {
       const { result, status, retryAfter } = mapped(candidate);

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { SecurityError, TooManyRequestsError } from '@/server/security/errors';
+import { SecurityError, ServiceBusyError, TooManyRequestsError } from '@/server/security/errors';
 
 const CODE_BY_STATUS: Record<SecurityError['status'], TRPC_ERROR_CODE_KEY> = {
   400: 'BAD_REQUEST',
@@ -16,15 +16,21 @@ const CODE_BY_STATUS: Record<SecurityError['status'], TRPC_ERROR_CODE_KEY> = {
 const UNAVAILABLE = 'Service temporarily unavailable. Please try again shortly.';
 const INTERNAL = 'Something went wrong. Please try again.';
 
-/** Connection-level failures of Postgres or Redis: the request may succeed once the service is back. */
-function isServiceDown(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+const DOWN_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED', '57P01', '57P03', '57014',
+]);
+
+/**
+ * Connection-level failures of Postgres or Redis (and statements past their timeout, 57014): the
+ * request may succeed once the service is back. Drizzle wraps a failed query, so causes count too.
+ */
+function isServiceDown(error: unknown, depth = 0): boolean {
+  if (depth > 4 || error === null || typeof error !== 'object') return false;
+  const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03'].includes(
-      String(code),
-    ) || /Connection is closed|Stream isn't writeable|Command timed out/.test(message)
-  );
+  if (DOWN_CODES.has(String(code)) || /Connection is closed|Stream isn't writeable|Command timed out/.test(message)) return true;
+  return isServiceDown((error as { cause?: unknown }).cause, depth + 1);
 }
 
 /**
@@ -39,7 +45,9 @@ export function toTRPCError(error: unknown, resHeaders?: Headers): TRPCError {
     if (error.code === 'INTERNAL_SERVER_ERROR') return toTRPCError(error.cause, resHeaders);
     return error;
   }
-  if (error instanceof TooManyRequestsError) resHeaders?.set('Retry-After', String(error.retryAfterSeconds));
+  if (error instanceof TooManyRequestsError || error instanceof ServiceBusyError) {
+    resHeaders?.set('Retry-After', String(error.retryAfterSeconds));
+  }
   if (error instanceof SecurityError) {
     return new TRPCError({ code: CODE_BY_STATUS[error.status], message: error.message, cause: error });
   }

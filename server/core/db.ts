@@ -1,6 +1,6 @@
 import { createDatabase, type Database, type SqlClient } from '@/db/client';
 import { getConfig } from './config';
-import { processSingleton } from './singleton';
+import { existingProcessSingleton, processSingleton } from './singleton';
 
 export type { Database, SqlClient };
 
@@ -13,7 +13,12 @@ function getPool() {
         'DATABASE_URL is not set: start the app with `npm run dev` (embedded Postgres) or set DATABASE_URL.',
       );
     }
-    return createDatabase(config.databaseUrl, { max: config.databasePoolMax });
+    const { connectMs, statementMs } = config.databaseTimeouts;
+    return createDatabase(config.databaseUrl, {
+      max: config.databasePoolMax,
+      connectTimeoutMs: connectMs,
+      statementTimeoutMs: statementMs,
+    });
   });
 }
 
@@ -21,3 +26,8 @@ export const getDb = (): Database => getPool().db;
 
 /** postgres.js itself, for the few statements Drizzle does not express (throttle upserts, locks). */
 export const getSqlClient = (): SqlClient => getPool().sql;
+
+/** Ends the process's pool, if one was opened: queries under way get `timeoutMs` to finish. */
+export async function closeDatabase(timeoutMs: number): Promise<void> {
+  await existingProcessSingleton<ReturnType<typeof createDatabase>>('database')?.sql.end({ timeout: timeoutMs / 1000 });
+}

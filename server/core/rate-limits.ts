@@ -25,6 +25,7 @@ export function sharedThrottle(options: Options): AttemptThrottle {
     ...options,
     namespace: `${getConfig().throttleKeyPrefix}:${options.namespace}`,
     failOpen: getConfig().throttleFailOpen,
+    blockedCache: blockedCacheOptions(),
     onStoreError: (error, context) => {
       getLogger().warn({ err: error, ...context }, 'throttle store failed');
       void getAuditLog().record({ event: 'throttle_store_failure', details: { ...context, failOpen: getConfig().throttleFailOpen } });
@@ -32,6 +33,12 @@ export function sharedThrottle(options: Options): AttemptThrottle {
   });
   throttles.set(options.namespace, throttle);
   return throttle;
+}
+
+/** Keys the store just refused are answered in-process for at most THROTTLE_BLOCKED_CACHE_MS; 0 turns it off. */
+function blockedCacheOptions() {
+  const maxStaleMs = getConfig().throttleBlockedCacheMs;
+  return maxStaleMs > 0 ? { maxKeys: 10_000, maxStaleMs } : undefined;
 }
 
 /** The coarse per-IP budget on /api/* that middleware.ts applies. */

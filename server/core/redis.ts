@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { createThrottleRedisClient, createThrottleRedisCluster } from '../security/throttle-redis';
 import { getConfig } from './config';
-import { processSingleton } from './singleton';
+import { existingProcessSingleton, processSingleton } from './singleton';
 
 /**
  * The process-wide Redis client (a Cluster client with REDIS_CLUSTER_NODES), or null without
@@ -14,4 +14,13 @@ export function getRedis(): Redis | Cluster | null {
     if (redisClusterNodes.length > 0) return createThrottleRedisCluster(redisClusterNodes);
     return redisUrl ? createThrottleRedisClient(redisUrl) : null;
   });
+}
+
+/** Closes the process's Redis client, if one was opened: QUIT, or a plain disconnect past `timeoutMs`. */
+export async function closeRedis(timeoutMs: number): Promise<void> {
+  const redis = existingProcessSingleton<Redis | Cluster | null>('redis');
+  if (!redis) return;
+  const timer = setTimeout(() => redis.disconnect(), timeoutMs);
+  await redis.quit().catch(() => redis.disconnect());
+  clearTimeout(timer);
 }

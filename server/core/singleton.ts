@@ -8,3 +8,8 @@ export function processSingleton<T>(name: string, create: () => T): T {
   if (!(key in shared)) shared[key] = create();
   return shared[key] as T;
 }
+
+/** The instance if it was made already, else undefined: for closing what was opened, and only that. */
+export function existingProcessSingleton<T>(name: string): T | undefined {
+  return (globalThis as Record<symbol, unknown>)[Symbol.for(`bastion.${name}`)] as T | undefined;
+}

@@ -15,6 +15,7 @@ import { type Refusal, writeRefusal } from './refusal';
 import { checkRequestLine } from './request-line';
 import { UpgradeGate } from './upgrade';
 import { markHttpEntryRunning } from './client-address';
+import { LoadShedder, publishPressure } from './load-shedding';
 
 export function recordPeerAddress(req: IncomingMessage): void {
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go
@@ -60,6 +61,10 @@ async function screen(req: IncomingMessage, res: ServerResponse, config: Config,
 }
 
 const upgradeGates = new WeakMap<Server, UpgradeGate>();
+const shedders = new WeakMap<Server, LoadShedder>();
+
+/** The entry's load shedder: shutdown drains it and waits for its requests in flight. */
+export const loadShedderOf = (server: Server): LoadShedder | undefined => shedders.get(server);
 
 /** Closes the sockets an upgrade or CONNECT took over, which `server.closeAllConnections()` does not see. */
 export function closeUpgradedSockets(server: Server): void {
@@ -90,10 +95,17 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
       connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
     },
   );
+  const shedder = new LoadShedder(config.load, getLogger());
+  shedders.set(server, shedder);
+  publishPressure(shedder);
+  server.once('close', () => shedder.stop());
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     recordPeerAddress(req);
+    const closed = shedder.arrive(res);
+    if (closed) return refuse(req, res, closed, config);
     screen(req, res, config, options.dev)
-      .then((answer) => {
+      .then((screened) => {
+        const answer = screened ?? shedder.admit(req, res);
         if (answer === null) return void handle(req, res);
         if ('redirect' in answer) return void res.writeHead(307, { Location: answer.redirect }).end();
         refuse(req, res, answer, config);

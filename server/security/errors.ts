@@ -32,6 +32,17 @@ export class StoreUnavailableError extends SecurityError {
   }
 }
 
+/** Too much work is under way to take this request now (not a store failure): 503 with Retry-After. */
+export class ServiceBusyError extends SecurityError {
+  readonly status = 503;
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number, message = 'The server is busy. Please try again shortly.') {
+    super(message);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
 export class PayloadTooLargeError extends SecurityError {
   readonly status = 413;
 

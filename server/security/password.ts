@@ -6,8 +6,10 @@
 // as an optional package and needs no install script; node-argon2's bundled linux-x64 prebuild
 // crashed (SIGSEGV) on our CI machines unless rebuilt from source.
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { COMMON_PASSWORDS } from './common-passwords';
+import { ConcurrencyGate, type GateLimits } from './concurrency-gate';
 
 // The package's `Algorithm` is a const enum, which isolated modules cannot read: 2 is Argon2id.
 const ARGON2ID = 2;
@@ -20,20 +22,57 @@ export const PASSWORD_HASH_PARAMS = Object.freeze({
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
+/** The most argon2 memory in use at once, whatever the core count. */
+const HASH_MEMORY_BUDGET_KIB = 256 * 1024;
+
+/**
+ * Hashes at once: a core each but one (the event loop keeps a core for every other request), at
+ * most 3 (libuv's pool has 4 threads, one stays free for files and DNS), within the memory budget.
+ */
+export function defaultHashConcurrency(cores = availableParallelism()): number {
+  const byMemory = Math.floor(HASH_MEMORY_BUDGET_KIB / PASSWORD_HASH_PARAMS.memoryCost);
+  return Math.max(1, Math.min(cores - 1, 3, byMemory));
+}
+
+type Shared = { bastionPasswordHashGate?: ConcurrencyGate };
+
+function gateLimits({ maxConcurrent = defaultHashConcurrency(), maxWaitMs = 1_000 }: Partial<GateLimits>): GateLimits {
+  return { maxConcurrent, maxWaitMs, maxWaiting: maxConcurrent * 4 };
+}
+
+/**
+ * Every hash and verification (the dummy one included, so the gate says nothing about which
+ * accounts exist) waits for one process-wide gate; past it, ServiceBusyError (503).
+ */
+function hashGate(): ConcurrencyGate {
+  const shared = globalThis as Shared;
+  shared.bastionPasswordHashGate ??= new ConcurrencyGate(gateLimits({}));
+  return shared.bastionPasswordHashGate;
+}
+
+/** Sets the gate's size and wait, once at start-up; unset fields keep their defaults. */
+export function limitPasswordHashing(limits: Partial<Pick<GateLimits, 'maxConcurrent' | 'maxWaitMs'>>): void {
+  (globalThis as Shared).bastionPasswordHashGate = new ConcurrencyGate(gateLimits(limits));
+}
+
+export const passwordHashingLoad = () => hashGate().load();
+
 // NFKC so that the same passphrase typed on different keyboards (composed or not) verifies.
 const normalise = (plain: string) => plain.normalize('NFKC');
 
 export async function hashPassword(plain: string): Promise<string> {
-  return argon2Hash(normalise(plain), PASSWORD_HASH_PARAMS);
+  return hashGate().run(() => argon2Hash(normalise(plain), PASSWORD_HASH_PARAMS));
 }
 
 export async function verifyPassword(hash: string, plain: string): Promise<boolean> {
   if (typeof plain !== 'string' || plain.length > PASSWORD_MAX_LENGTH * 4) return false;
-  try {
-    return await argon2Verify(hash, normalise(plain));
-  } catch {
-    return false;
-  }
+  return hashGate().run(async () => {
+    try {
+      return await argon2Verify(hash, normalise(plain));
+    } catch {
+      return false;
+    }
+  });
 }
 
 // The PHC string argon2 writes: $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>
@@ -56,7 +95,8 @@ let dummyHash: Promise<string> | undefined;
  * one at the length limit) is answered faster for an unknown account than for a known one.
  */
 export async function verifyDummyPassword(plain: string): Promise<false> {
-  dummyHash ??= hashPassword(randomBytes(32).toString('base64url'));
+  // Made once per process outside the gate: a refusal here would be remembered for ever.
+  dummyHash ??= argon2Hash(randomBytes(32).toString('base64url'), PASSWORD_HASH_PARAMS);
   await verifyPassword(await dummyHash, plain);
   return false;
 }

@@ -6,16 +6,24 @@ import Redis, { type Cluster, type RedisOptions } from 'ioredis';
 import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-store';
 
 /**
- * KEYS[1] is a hash {attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd}, times in ms by
- * the Redis server's clock (TIME), so every app instance agrees whatever its own clock says.
+ * KEYS[1] is one string "attempts:windowEnd:lockedUntil:lockouts:lockoutsEnd", times in ms by
+ * the Redis server's clock (TIME), so every app instance agrees whatever its own clock says:
+ * TIME, GET and one SET … PXAT per call (Redis ≥ 6.2), which re-applies the expiry with every
+ * write and so also repairs a key that somehow lost its TTL. A counter an earlier version kept
+ * as a hash is read once with HMGET and rewritten as a string.
  * ARGV: 'peek' | 'increment', windowMs, maxAttempts, lockBaseMs (0 = no lockout), multiplier,
- * lockMaxMs, memoryMs. Returns {attempts, windowResetMs, lockedMs}. Every write re-applies
- * PEXPIREAT, which also repairs a key that somehow lost its TTL.
+ * lockMaxMs, memoryMs. Returns {attempts, windowResetMs, lockedMs}.
  */
 const SCRIPT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local f = redis.call('HMGET', KEYS[1], 'attempts', 'windowEnd', 'lockedUntil', 'lockouts', 'lockoutsEnd')
+local value = redis.pcall('GET', KEYS[1])
+local f = {}
+if type(value) == 'string' then
+  f = {string.match(value, '^(%d+):(%d+):(%d+):(%d+):(%d+)$')}
+elseif type(value) == 'table' and value.err then
+  f = redis.call('HMGET', KEYS[1], 'attempts', 'windowEnd', 'lockedUntil', 'lockouts', 'lockoutsEnd')
+end
 local attempts, windowEnd = tonumber(f[1]) or 0, tonumber(f[2]) or 0
 local lockedUntil, lockouts, lockoutsEnd = tonumber(f[3]) or 0, tonumber(f[4]) or 0, tonumber(f[5]) or 0
 if ARGV[1] == 'peek' then
@@ -33,9 +41,8 @@ if lockBaseMs > 0 and attempts == maxAttempts then
   windowEnd = lockedUntil
   lockoutsEnd = lockedUntil + tonumber(ARGV[7])
 end
-redis.call('HSET', KEYS[1], 'attempts', attempts, 'windowEnd', windowEnd, 'lockedUntil', lockedUntil,
-  'lockouts', lockouts, 'lockoutsEnd', lockoutsEnd)
-redis.call('PEXPIREAT', KEYS[1], math.max(windowEnd, lockoutsEnd))
+redis.call('SET', KEYS[1], string.format('%d:%d:%d:%d:%d', attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd),
+  'PXAT', math.max(windowEnd, lockoutsEnd))
 return {attempts, windowEnd - now, math.max(0, lockedUntil - now)}
 `;
 const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');

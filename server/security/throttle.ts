@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError, TooManyRequestsError } from './errors';
 import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-store';
+import { type BlockedCacheOptions, BlockedKeyCache } from './throttle-blocked-cache';
 import { RedisThrottleStore } from './throttle-redis';
 
 export type { CounterPolicy, CounterState, LockoutPolicy, ThrottleStore } from './throttle-store';
@@ -30,6 +31,8 @@ export type AttemptThrottleOptions = {
   onStoreError?: StoreErrorHandler;
   /** The longest a call waits for the store before treating it as failed. */
   storeTimeoutMs?: number;
+  /** Answers keys the store just refused in-process (see ./throttle-blocked-cache). Off when absent. */
+  blockedCache?: BlockedCacheOptions;
 };
 
 const MAX_PLAIN_KEY_LENGTH = 200;
@@ -42,6 +45,7 @@ export class AttemptThrottle {
   private readonly failOpen: boolean;
   private readonly onStoreError: StoreErrorHandler;
   private readonly storeTimeoutMs: number;
+  private readonly blocked: BlockedKeyCache | null;
 
   /** Takes any ThrottleStore, or an ioredis client (Redis or Cluster) that it wraps in a RedisThrottleStore. */
   constructor(store: ThrottleStore | Redis | Cluster, options: AttemptThrottleOptions) {
@@ -51,33 +55,43 @@ export class AttemptThrottle {
     this.failOpen = options.failOpen;
     this.onStoreError = options.onStoreError ?? warnAtMostOncePer(60_000);
     this.storeTimeoutMs = options.storeTimeoutMs ?? 1_000;
+    this.blocked = options.blockedCache ? new BlockedKeyCache(options.blockedCache) : null;
   }
 
   /** Peeks at the key without counting anything. */
   async status(key: string): Promise<ThrottleStatus> {
-    const state = await this.call('status', () => this.store.peek(this.storeKey(key)));
-    return state ? this.toStatus(state) : OPEN;
+    const storeKey = this.storeKey(key);
+    const cached = this.cachedRefusal(storeKey);
+    if (cached) return cached;
+    const state = await this.call('status', () => this.store.peek(storeKey));
+    return state ? this.observe(storeKey, state) : OPEN;
   }
 
   /** Counts one failure. */
   async hit(key: string): Promise<ThrottleStatus> {
-    const state = await this.call('hit', () => this.store.increment(this.storeKey(key), this.policy));
-    return state ? this.toStatus(state) : OPEN;
+    const storeKey = this.storeKey(key);
+    const cached = this.cachedRefusal(storeKey);
+    if (cached) return cached;
+    const state = await this.call('hit', () => this.store.increment(storeKey, this.policy));
+    return state ? this.observe(storeKey, state) : OPEN;
   }
 
   /**
    * Counts an attempt and says, atomically, whether it fits the budget: of N concurrent calls at
    * most maxAttempts are allowed. Reserve *before* verifying a secret; call reset on success.
    * Refused reservations are counted too (they tell how hard the key is pushed), but never
-   * extend the window or the lock.
+   * extend the window or the lock — unless the blocked cache answers them without the store.
    */
   async reserve(key: string): Promise<ThrottleReservation> {
-    const state = await this.call('reserve', () => this.store.increment(this.storeKey(key), this.policy));
+    const storeKey = this.storeKey(key);
+    const cached = this.cachedRefusal(storeKey);
+    if (cached) return Object.freeze({ allowed: false, status: cached });
+    const state = await this.call('reserve', () => this.store.increment(storeKey, this.policy));
     if (!state) return Object.freeze({ allowed: true, status: OPEN });
     // The attempt that reaches maxAttempts is the one that starts a lock, and is allowed.
     const { maxAttempts } = this.policy;
     const allowed = state.attempts <= maxAttempts && (state.lockedMs === 0 || state.attempts === maxAttempts);
-    return Object.freeze({ allowed, status: this.toStatus(state) });
+    return Object.freeze({ allowed, status: this.observe(storeKey, state) });
   }
 
   /** Like reserve, but throws TooManyRequestsError when the attempt does not fit. */
@@ -95,7 +109,9 @@ export class AttemptThrottle {
 
   /** Forgets the key, lockout history included: call it after a success. */
   async reset(key: string): Promise<void> {
-    await this.call('reset', () => this.store.delete(this.storeKey(key)));
+    const storeKey = this.storeKey(key);
+    this.blocked?.forget(storeKey);
+    await this.call('reset', () => this.store.delete(storeKey));
   }
 
   /**
@@ -107,11 +123,17 @@ export class AttemptThrottle {
     return `${this.namespace}:${plain ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`}`;
   }
 
-  private toStatus(state: CounterState): ThrottleStatus {
+  /** The store's answer as a status, remembered by the blocked cache when it refuses. */
+  private observe(storeKey: string, state: CounterState): ThrottleStatus {
     const blocked = state.lockedMs > 0 || state.attempts >= this.policy.maxAttempts;
-    const retryAfterMs = Math.max(state.lockedMs, state.windowResetMs);
-    const retryAfterSeconds = blocked ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 0;
-    return Object.freeze({ attempts: state.attempts, blocked, retryAfterSeconds });
+    const retryAfterMs = blocked ? Math.max(state.lockedMs, state.windowResetMs) : 0;
+    this.blocked?.remember(storeKey, state.attempts, retryAfterMs);
+    return statusOf(state.attempts, blocked, retryAfterMs);
+  }
+
+  private cachedRefusal(storeKey: string): ThrottleStatus | null {
+    const cached = this.blocked?.get(storeKey);
+    return cached ? statusOf(cached.attempts, true, cached.retryAfterMs) : null;
   }
 
   /** Runs one store call within storeTimeoutMs; a failure is never taken for "blocked". */
@@ -127,6 +149,12 @@ export class AttemptThrottle {
 }
 
 const OPEN: ThrottleStatus = Object.freeze({ attempts: 0, blocked: false, retryAfterSeconds: 0 });
+
+/** `retryAfterSeconds` is whole seconds ≥ 1 when blocked, else 0. */
+function statusOf(attempts: number, blocked: boolean, retryAfterMs: number): ThrottleStatus {
+  const retryAfterSeconds = blocked ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 0;
+  return Object.freeze({ attempts, blocked, retryAfterSeconds });
+}
 
 function isRedisClient(store: ThrottleStore | Redis | Cluster): store is Redis | Cluster {
   return 'evalsha' in store && 'defineCommand' in store;
@@ -159,11 +187,19 @@ function checkedNamespace(namespace: string): string {
  * keeps a query queued while it cannot connect and runs it on reconnect).
  */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`throttle store did not answer within ${ms} ms`)), ms);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`throttle store did not answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error as Error);
+      },
+    );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function warnAtMostOncePer(intervalMs: number): StoreErrorHandler {

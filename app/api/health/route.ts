@@ -3,6 +3,8 @@ export const dynamic = 'force-dynamic';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/server/core/db';
 import { getRedis } from '@/server/core/redis';
+import { readPressure } from '@/server/http/load-shedding';
+import { passwordHashingLoad } from '@/server/security/password';
 
 type Check = 'ok' | 'down' | 'not configured';
 
@@ -21,7 +23,10 @@ async function withTimeout(check: () => Promise<unknown>, ms = 2000): Promise<Ch
   }
 }
 
-/** Liveness and readiness: every dependency is checked for real; 503 when the database is down. */
+/**
+ * Liveness and readiness: every dependency is checked for real; 503 when the database is down.
+ * Never shed under load: it reports the entry's pressure and password-hashing gate instead.
+ */
 export async function GET() {
   const redis = getRedis();
   const [db, redisState] = await Promise.all([
@@ -30,7 +35,13 @@ export async function GET() {
   ]);
   const status = db === 'down' ? 'unavailable' : redisState === 'down' ? 'degraded' : 'ok';
   return Response.json(
-    { status, db, redis: redisState },
+    {
+      status,
+      db,
+      redis: redisState,
+      pressure: readPressure(),
+      passwordHashing: passwordHashingLoad(),
+    },
     { status: db === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'private, no-store' } },
   );
 }
