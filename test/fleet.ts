@@ -54,6 +54,10 @@ export async function startFleet(nginxBin: string, env: Env, size = 3): Promise<
     HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
     // One budget, one set of keys for the whole fleet.
     THROTTLE_KEY_PREFIX: throttleKeyPrefix,
+    // The budgets decide here, not the hashing gate: three instances on two cores would otherwise
+    // answer some of the few verified guesses with its 503.
+    PASSWORD_HASH_CONCURRENCY: '4',
+    PASSWORD_HASH_WAIT_MS: '10000',
     ...env,
   };
   const instances = await Promise.all(ports.map((port) => startApp(fleetEnv, port)));
