@@ -3,6 +3,7 @@ import { accountRouter } from './routers/account';
 import { authRouter } from './routers/auth';
 import { devRouter } from './routers/dev';
 import { filesRouter } from './routers/files';
+import { passkeysRouter } from './routers/passkeys';
 import { systemRouter } from './routers/system';
 import { twoFactorRouter } from './routers/two-factor';
 import { webhooksRouter } from './routers/webhooks';
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   files: filesRouter,
   webhooks: webhooksRouter,
   twoFactor: twoFactorRouter,
+  passkeys: passkeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,7 +8,9 @@ export type MailKind =
   | 'password_changed'
   | 'two_factor_enabled'
   | 'two_factor_disabled'
-  | 'recovery_code_used';
+  | 'recovery_code_used'
+  | 'passkey_added'
+  | 'passkey_removed';
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };

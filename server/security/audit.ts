@@ -44,6 +44,11 @@ export const SECURITY_EVENTS = [
   'trusted_browser_added',
   'trusted_browser_revoked',
   'step_up',
+  'passkey_added',
+  'passkey_renamed',
+  'passkey_removed',
+  'passkey_failure',
+  'passkey_counter_rollback',
 ] as const;
 
 export type SecurityEventName = (typeof SECURITY_EVENTS)[number];

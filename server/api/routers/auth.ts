@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getAuthService } from '@/server/auth';
-import { knownDeviceFor, readDevice, rememberDevice } from '@/server/auth/device-cookie';
+import { startBrowserSession } from '@/server/auth/browser-sign-in';
+import { knownDeviceFor, readDevice } from '@/server/auth/device-cookie';
 import { emailSchema } from '@/server/auth/email';
 import { revokeSession } from '@/server/auth/sessions';
 import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
@@ -40,10 +41,12 @@ export const authRouter = createTRPCRouter({
     const knownDevice: KnownDeviceLookup = (account) => knownDeviceFor(device, account);
     const trustedBrowser: TrustedBrowserLookup = (account) => isTrustedBrowser(ctx.db, ctx.headers, account);
     const result = await getAuthService().login({ ...input, knownDevice, trustedBrowser }, requestInfo(ctx));
+    if (!result.pendingSecondFactor) {
+      await startBrowserSession(ctx.headers, ctx.resHeaders, result);
+      return { pendingSecondFactor: false };
+    }
     await writeSessionCookie(ctx.resHeaders, result.token);
-    if (result.pendingSecondFactor) return { pendingSecondFactor: true };
-    await rememberDevice(ctx.headers, ctx.resHeaders, { userId: result.userId, epoch: result.credentialEpoch });
-    return { pendingSecondFactor: false };
+    return { pendingSecondFactor: true };
   }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {
