@@ -6,7 +6,7 @@ import type { Database } from '@/db/client';
 import { getAuditLog } from '@/server/core/audit-log';
 import { getConfig } from '@/server/core/config';
 import { auditEntry, type RequestInfo } from '@/server/core/request-info';
-import { consumeChallenge, storeChallenge } from './challenges';
+import { consumeChallenge, storeChallenge, withoutExtensions } from './challenges';
 import { PasskeyRejectedError } from './errors';
 import { signCounterAdvances } from './sign-counter';
 
@@ -31,7 +31,7 @@ export async function assertionOptions(db: Database, expected: Expected) {
     allowCredentials: owned,
   });
   await storeChallenge(db, options.challenge, expected.purpose, expected.binding);
-  return options;
+  return withoutExtensions(options);
 }
 
 function challengeOf(response: AuthenticationResponseJSON): string | null {

@@ -41,3 +41,13 @@ export async function consumeChallenge(
     .returning({ challenge: passkeyChallenges.challenge });
   return consumed.length === 1;
 }
+
+/**
+ * Options as the browser library takes them. No extension is requested, so none is sent: the
+ * server and browser packages type extension inputs differently.
+ */
+export function withoutExtensions<Options extends { extensions?: unknown }>(options: Options): Omit<Options, 'extensions'> {
+  const { extensions, ...rest } = options;
+  void extensions;
+  return rest;
+}

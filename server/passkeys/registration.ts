@@ -14,7 +14,7 @@ import { getConfig } from '@/server/core/config';
 import { auditEntry, type RequestInfo } from '@/server/core/request-info';
 import { enqueueMail } from '@/server/mail/outbox';
 import { sessionBinding } from './browser-binding';
-import { consumeChallenge, storeChallenge } from './challenges';
+import { consumeChallenge, storeChallenge, withoutExtensions } from './challenges';
 import { PasskeyRegistrationError, PasskeyStateError } from './errors';
 import { passkeyAddedMail } from './mail';
 
@@ -49,7 +49,7 @@ export async function registrationOptions(db: Database, caller: Caller) {
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
   });
   await storeChallenge(db, options.challenge, 'register', sessionBinding(caller.sessionId));
-  return options;
+  return withoutExtensions(options);
 }
 
 async function verifiedRegistration(db: Database, caller: Caller, response: RegistrationResponseJSON) {
