@@ -53,6 +53,7 @@ const INPUTS: [procedure: string, input: (hostile: string) => Record<string, str
   ['twoFactor.disable', (hostile) => ({ code: `abcd-efgh${hostile}-2345-67ab` })],
   ['files.delete', (hostile) => ({ id: `00000000-0000-0000-0000-00000000000${hostile}` })],
   ['webhooks.register', (hostile) => ({ url: `http://127.0.0.1:${HOOK_PORT}/hook${hostile}` })],
+  ['passkeys.rename', (hostile) => ({ id: '00000000-0000-4000-8000-000000000000', name: `Laptop${hostile}` })],
 ];
 
 describe('control characters in text inputs', () => {
