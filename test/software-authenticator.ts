@@ -75,17 +75,13 @@ export class SoftwareAuthenticator {
       ['authData', authData],
     ]) as Parameters<typeof isoCBOR.encode>[0]);
     const clientDataJSON = this.clientData('webauthn.create', options.challenge, twist);
-    return {
-      id: this.id,
-      rawId: this.id,
-      type: 'public-key' as const,
-      clientExtensionResults: {},
-      response: {
-        clientDataJSON: b64(Buffer.from(clientDataJSON)),
-        attestationObject: b64(attestationObject),
-        transports: ['internal'],
-      },
-    };
+    const response = { clientDataJSON: b64(Buffer.from(clientDataJSON)), attestationObject: b64(attestationObject) };
+    return this.credential({ ...response, transports: ['internal'] });
+  }
+
+  /** A PublicKeyCredential as JSON, the way browsers hand it to the page. */
+  private credential<Response>(response: Response) {
+    return { id: this.id, rawId: this.id, type: 'public-key' as const, clientExtensionResults: {}, response };
   }
 
   /** navigator.credentials.get() for `options` (the server's request options). */
@@ -97,17 +93,11 @@ export class SoftwareAuthenticator {
     const signature = new Uint8Array(sign('sha256', concat(authData, sha256(clientDataJSON)), this.privateKey));
     const last = signature.length - 1;
     if (twist.tamper) signature[last] = (signature[last] ?? 0) ^ 0x01;
-    return {
-      id: this.id,
-      rawId: this.id,
-      type: 'public-key' as const,
-      clientExtensionResults: {},
-      response: {
-        clientDataJSON: b64(clientDataJSON),
-        authenticatorData: b64(authData),
-        signature: b64(signature),
-        userHandle: this.userHandle,
-      },
-    };
+    return this.credential({
+      clientDataJSON: b64(clientDataJSON),
+      authenticatorData: b64(authData),
+      signature: b64(signature),
+      userHandle: this.userHandle,
+    });
   }
 }
