@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert } from '@/app/_components/alert';
 import { Button } from '@/app/_components/button';
-import { MutationForm } from '@/app/_components/mutation-form';
+import { BrowserStepError, MutationForm } from '@/app/_components/mutation-form';
 import { passkeyErrorMessage } from '@/app/_components/passkey-ceremony';
 import { Table } from '@/app/_components/table';
 import { When } from '@/app/_components/when';
@@ -29,7 +29,7 @@ function AddPasskey() {
       submit={async (values) => {
         const optionsJSON = await client.passkeys.registrationOptions.mutate();
         const response = await startRegistration({ optionsJSON }).catch((failure: unknown) => {
-          throw new Error(passkeyErrorMessage(failure) || 'The passkey prompt was closed.');
+          throw new BrowserStepError(passkeyErrorMessage(failure) || 'The passkey prompt was closed.');
         });
         return client.passkeys.register.mutate({ response, name: values.name ?? '' });
       }}
