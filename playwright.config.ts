@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from './e2e/browser';
-import { E2E_PORT as port, MAILBOX_PORT, SMTP_PORT } from './e2e/ports';
+import { E2E_PORT as port, MAILBOX_PORT, PASSKEY_PORT, SMTP_PORT } from './e2e/ports';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -20,7 +20,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node --import tsx test/e2e-server.ts ${port} ${SMTP_PORT} ${MAILBOX_PORT}`,
+    command: `node --import tsx test/e2e-server.ts ${port} ${SMTP_PORT} ${MAILBOX_PORT} ${PASSKEY_PORT}`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

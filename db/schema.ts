@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -30,10 +31,12 @@ export const users = pgTable(
     totpPendingSecret: text('totp_pending_secret'),
     /** The last TOTP time step accepted: a code is accepted only for a later step (replay guard). */
     totpLastStep: integer('totp_last_step'),
+    /** The WebAuthn user handle: random bytes (base64url), never the email; made with the first passkey. */
+    passkeyUserHandle: text('passkey_user_handle'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('users_email_unique').on(t.email)],
+  (t) => [uniqueIndex('users_email_unique').on(t.email), uniqueIndex('users_passkey_user_handle_unique').on(t.passkeyUserHandle)],
 );
 
 /** One row per signed-in browser. The cookie holds a sealed random token; only its SHA-256 is stored. */
@@ -237,6 +240,47 @@ export const knownDevices = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.deviceId] })],
+);
+
+/** WebAuthn credentials. A credential id belongs to one user only (the unique index, across users). */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    credentialId: text('credential_id').notNull(),
+    /** The COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    /** The signature counter (uint32); 0 for authenticators that do not count, such as synced passkeys. */
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+    transports: jsonb('transports').$type<string[]>().notNull().default([]),
+    backedUp: boolean('backed_up').notNull().default(false),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('passkeys_credential_id_unique').on(t.credentialId), index('passkeys_user_idx').on(t.userId)],
+);
+
+export const passkeyChallengePurposes = ['register', 'sign_in', 'second_factor'] as const;
+export type PasskeyChallengePurpose = (typeof passkeyChallengePurposes)[number];
+
+/**
+ * Outstanding WebAuthn challenges, each bound to the browser that asked (its session, pending
+ * sign-in or a cookie's hash) and deleted by the statement that uses it.
+ */
+export const passkeyChallenges = pgTable(
+  'passkey_challenges',
+  {
+    challenge: text('challenge').primaryKey(),
+    purpose: text('purpose', { enum: passkeyChallengePurposes }).notNull(),
+    binding: text('binding').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('passkey_challenges_expires_at_idx').on(t.expiresAt)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -28,7 +28,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     }
     // A refused form: field errors and the announced message are checked too.
     await page.goto('/login');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByRole('status')).toHaveAttribute('data-tone', 'error');
     await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
     expect(await seriousViolations(page), '/login with errors').toEqual([]);

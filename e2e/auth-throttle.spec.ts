@@ -12,7 +12,7 @@ test('wrong password until blocked shows a countdown and answers 429 with Retry-
     await page.getByLabel('Password').fill(`wrong password ${attempt}`);
     const [answer] = await Promise.all([
       page.waitForResponse((res) => res.url().includes('/api/trpc/auth.login')),
-      page.getByRole('button', { name: 'Sign in' }).click(),
+      page.getByRole('button', { name: 'Sign in', exact: true }).click(),
     ]);
     expect(answer.status()).toBe(401);
     await expect(page.getByRole('status')).toHaveText('Incorrect email or password.');
@@ -20,7 +20,7 @@ test('wrong password until blocked shows a countdown and answers 429 with Retry-
   await page.getByLabel('Password').fill('wrong password 6');
   const [response] = await Promise.all([
     page.waitForResponse((res) => res.url().includes('/api/trpc/auth.login')),
-    page.getByRole('button', { name: 'Sign in' }).click(),
+    page.getByRole('button', { name: 'Sign in', exact: true }).click(),
   ]);
   expect(response.status()).toBe(429);
   expect(Number(response.headers()['retry-after'])).toBeGreaterThan(0);

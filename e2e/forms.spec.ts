@@ -8,7 +8,7 @@ test('a sign-in form without its script cannot send the password in the URL', as
   await page.goto('/login');
   await page.getByLabel('Email').fill('someone@example.test');
   await page.getByLabel('Password').fill('a secret passphrase');
-  const submit = page.getByRole('button', { name: 'Sign in' });
+  const submit = page.getByRole('button', { name: 'Sign in', exact: true });
   await submit.click({ force: true });
   await page.waitForLoadState();
   expect(page.url()).not.toContain('passphrase');

@@ -29,7 +29,7 @@ test('screenshots of the signed-out pages', async ({ browser }) => {
   const { page, context } = await newVisitor(browser);
   for (const [name, path] of SIGNED_OUT) await capture(page, name, path, (at) => at.getByRole('heading', { level: 1 }).waitFor());
   await capture(page, 'sign-in-refused', '/login', async (at) => {
-    await at.getByRole('button', { name: 'Sign in' }).click();
+    await at.getByRole('button', { name: 'Sign in', exact: true }).click();
     await at.getByRole('status').filter({ hasText: 'invalid' }).waitFor();
   });
   await context.close();

@@ -9,8 +9,10 @@ import { startApp } from './app';
 import { startMailCatcher } from './mail-catcher';
 import { redisServerBin, type RunningService, startRedisServer, startThrowawayPostgres } from './services';
 
-const [port, smtpPort, mailboxPort] = process.argv.slice(2, 5).map(Number);
-if (!port || !smtpPort || !mailboxPort) throw new Error('usage: e2e-server.ts <app port> <smtp port> <mailbox port>');
+const [port, smtpPort, mailboxPort, passkeyPort] = process.argv.slice(2, 6).map(Number);
+if (!port || !smtpPort || !mailboxPort || !passkeyPort) {
+  throw new Error('usage: e2e-server.ts <app port> <smtp port> <mailbox port> <passkey app port>');
+}
 const running: RunningService[] = [];
 const stopAll = async () => {
   await Promise.allSettled(running.reverse().map((service) => service.stop()));
@@ -29,9 +31,17 @@ const redis = redisBin ? await startRedisServer(redisBin) : undefined;
 if (redis) running.push(redis);
 const uploadDir = mkdtempSync(join(tmpdir(), 'bastion-e2e-uploads-'));
 running.push({ url: uploadDir, stop: async () => rmSync(uploadDir, { recursive: true, force: true }) });
-const app = await startApp(
-  { DATABASE_URL: postgres.url, REDIS_URL: redis?.url, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, UPLOAD_DIR: uploadDir, LOG_LEVEL: 'warn' },
-  port,
-);
+const appEnv = {
+  DATABASE_URL: postgres.url,
+  REDIS_URL: redis?.url,
+  SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  UPLOAD_DIR: uploadDir,
+  LOG_LEVEL: 'warn',
+};
+// Browsers accept only domains as WebAuthn RP IDs, so the passkey demo uses an app served as localhost.
+const passkeyApp = await startApp({ ...appEnv, APP_ORIGIN: `http://localhost:${passkeyPort}` }, passkeyPort);
+running.push({ url: passkeyApp.origin, stop: passkeyApp.stop });
+// Started last: Playwright waits for this one, and the others are up by then.
+const app = await startApp(appEnv, port);
 running.push({ url: app.origin, stop: app.stop });
 console.log(`e2e app ready at ${app.origin} (${postgres.kind}${redis ? ' + redis' : ''})`);

@@ -167,9 +167,12 @@ export async function startThrowawayPostgres(): Promise<RunningService & { kind:
   return { kind: 'pglite', ...(await startPglite()) };
 }
 
-/** Free loopback ports for the e2e app, its mail catcher and the cross-site attacker page, as environment variables. */
+/**
+ * Free loopback ports for the e2e app, its mail catcher, the cross-site attacker page and the
+ * passkey app (served as localhost), as environment variables.
+ */
 export async function freeE2ePorts(): Promise<Record<string, string>> {
-  const names = ['E2E_PORT', 'E2E_SMTP_PORT', 'E2E_MAILBOX_PORT', 'E2E_ATTACKER_PORT'];
+  const names = ['E2E_PORT', 'E2E_SMTP_PORT', 'E2E_MAILBOX_PORT', 'E2E_ATTACKER_PORT', 'E2E_PASSKEY_PORT'];
   const ports: Record<string, string> = {};
   for (const name of names) ports[name] = String(await findFreePort());
   return ports;

@@ -20,7 +20,11 @@ export type FieldSpec = {
 type FieldErrors = Record<string, string[] | undefined>;
 type Outcome = { kind: 'success'; message: string } | { kind: 'error'; message: string; retryAt?: number; fieldErrors?: FieldErrors };
 
+/** A failure in the browser itself (not the network, not the server) whose message is written to be shown. */
+export class BrowserStepError extends Error {}
+
 function toOutcome(error: unknown): Outcome {
+  if (error instanceof BrowserStepError) return { kind: 'error', message: error.message };
   if (!(error instanceof TRPCClientError)) return { kind: 'error', message: 'Network error. Please try again.' };
   const data = (error.data ?? {}) as { retryAfterSeconds?: number; fieldErrors?: FieldErrors };
   const retryAt = data.retryAfterSeconds ? Date.now() + data.retryAfterSeconds * 1000 : undefined;

@@ -6,12 +6,10 @@ import { Button } from '@/app/_components/button';
 import { MutationForm } from '@/app/_components/mutation-form';
 import { Section } from '@/app/_components/section';
 import { Table } from '@/app/_components/table';
+import { When } from '@/app/_components/when';
 import { useTRPC, useTRPCClient } from '@/app/_trpc/provider';
+import { PasskeysPanel } from './passkeys-panel';
 import { TwoFactorPanel } from './two-factor-panel';
-
-function When({ at }: { at: string }) {
-  return <time dateTime={at} className="whitespace-nowrap">{new Date(at).toLocaleString()}</time>;
-}
 
 function Sessions() {
   const trpc = useTRPC();
@@ -78,6 +76,9 @@ export function AccountPanel() {
       </Section>
       <Section title="Two-factor authentication" card>
         <TwoFactorPanel />
+      </Section>
+      <Section title="Passkeys" card>
+        <PasskeysPanel />
       </Section>
       <Section title="Change password" card>
         <div className="max-w-md">

@@ -4,6 +4,7 @@ import { accountLifecycleRouter } from './routers/account-lifecycle';
 import { authRouter } from './routers/auth';
 import { devRouter } from './routers/dev';
 import { filesRouter } from './routers/files';
+import { passkeysRouter } from './routers/passkeys';
 import { systemRouter } from './routers/system';
 import { twoFactorRouter } from './routers/two-factor';
 import { webhooksRouter } from './routers/webhooks';
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   files: filesRouter,
   webhooks: webhooksRouter,
   twoFactor: twoFactorRouter,
+  passkeys: passkeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -60,6 +60,7 @@ const INPUTS: [procedure: string, input: (hostile: string) => Record<string, str
   ['lifecycle.unlock', (hostile) => ({ token: `${'a'.repeat(42)}${hostile}` })],
   ['lifecycle.deleteAccount', (hostile) => ({ confirmEmail: `${hostile}${email}`, currentPassword: PASSWORD })],
   ['lifecycle.deleteAccount', (hostile) => ({ confirmEmail: email, currentPassword: passwordWith(hostile) })],
+  ['passkeys.rename', (hostile) => ({ id: '00000000-0000-4000-8000-000000000000', name: `Laptop${hostile}` })],
 ];
 
 describe('control characters in text inputs', () => {

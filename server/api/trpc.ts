@@ -110,3 +110,10 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   }
   return next({ ctx: { ...ctx, auth: session } });
 });
+
+/** Only a session waiting for its second factor, and only for the second-factor step. */
+export const pendingProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const session = await ctx.session();
+  if (!session?.pendingSecondFactor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+  return next({ ctx: { ...ctx, pending: session } });
+});

@@ -34,6 +34,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ UPLOAD_LIMIT_BYTES: String(9 * 1024 * 1024) }).uploadLimitBytes).toBe(9 * 1024 * 1024);
   });
 
+  it('derives the passkey RP ID from APP_ORIGIN and refuses one that cannot match it', () => {
+    const config = loadConfig({ ...production, ALLOWED_ORIGINS: 'https://www.example.com,https://other.test' });
+    expect(config.passkeyRelyingParty).toMatchObject({ id: 'app.example.com', origins: ['https://app.example.com'] });
+    const parent = loadConfig({ ...production, PASSKEY_RP_ID: 'example.com', ALLOWED_ORIGINS: 'https://www.example.com' });
+    expect(parent.passkeyRelyingParty.origins).toEqual(['https://app.example.com', 'https://www.example.com']);
+    expect(problemsOf({ ...production, PASSKEY_RP_ID: 'evil.com' }).join()).toMatch(/PASSKEY_RP_ID: RP ID evil.com does not match/);
+    expect(problemsOf({ ...production, PASSKEY_RP_ID: 'ample.com' }).join()).toMatch(/PASSKEY_RP_ID: RP ID ample.com/);
+  });
+
   it('defaults APP_ORIGIN to localhost on PORT in development', () => {
     expect(loadConfig({ PORT: '3301' }).appOrigin).toBe('http://localhost:3301');
   });

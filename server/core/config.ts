@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CLIENT_IP_PRESETS, type ClientIpPreset, parseTrustedProxies } from '../security/client-ip';
 import { parseEncryptionKey } from '../security/encryption';
 import { assertNameservers } from '../security/outbound-dns';
+import { relyingParty } from '../security/relying-party';
 import { weakSecretReason } from '../security/secret-strength';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-never-use-in-production-000';
@@ -42,6 +43,7 @@ const envSchema = z.object({
   PORT: int(3000, 0),
   APP_ORIGIN: origin.optional(),
   ALLOWED_ORIGINS: csv.pipe(z.array(origin)),
+  PASSKEY_RP_ID: z.string().regex(/^[a-z0-9.:-]{1,253}$/i, 'a domain name such as example.com').optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_MAX: int(10, 1),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -149,6 +151,14 @@ function isSecureOrigin(value: string): boolean {
   return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
+function passkeyRelyingPartyOf(appOrigin: string, env: Env) {
+  try {
+    return relyingParty(appOrigin, { rpId: env.PASSKEY_RP_ID, allowedOrigins: env.ALLOWED_ORIGINS, name: 'Bastion' });
+  } catch (error) {
+    throw new ConfigError([`PASSKEY_RP_ID: ${(error as Error).message}`]);
+  }
+}
+
 export function loadConfig(source: Record<string, string | undefined>) {
   // An empty variable (`FOO=` in a .env file) means "not set".
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
@@ -164,6 +174,7 @@ export function loadConfig(source: Record<string, string | undefined>) {
   }
   // Development default follows PORT, so `PORT=3001 npm run dev` still passes the CSRF origin check.
   const appOrigin = env.APP_ORIGIN ?? `http://localhost:${env.PORT}`;
+  const passkeyRelyingParty = passkeyRelyingPartyOf(appOrigin, env);
   return Object.freeze({
     production,
     nodeEnv: env.NODE_ENV,
@@ -171,6 +182,7 @@ export function loadConfig(source: Record<string, string | undefined>) {
     port: env.PORT,
     appOrigin,
     allowedOrigins: [appOrigin, ...env.ALLOWED_ORIGINS],
+    passkeyRelyingParty,
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
     databaseTimeouts: { connectMs: env.DATABASE_CONNECT_TIMEOUT_MS, statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS },

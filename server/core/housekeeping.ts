@@ -5,7 +5,7 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inArray, lt, or, sql } from 'drizzle-orm';
-import { auditEvents, authTokens, files } from '@/db/schema';
+import { auditEvents, authTokens, files, passkeyChallenges } from '@/db/schema';
 import { deleteExpiredSessions, type SessionPolicy } from '../auth/sessions';
 import { getConfig } from './config';
 import { type Database, getDb, getSqlClient } from './db';
@@ -24,6 +24,8 @@ export type HousekeepingReport = {
   mailSent: number;
   sessionsDeleted: number;
   tokensDeleted: number;
+  /** Passkey challenges past their expiry, never answered. */
+  challengesDeleted: number;
   throttleRowsDeleted: number;
   strayFilesDeleted: number;
   auditRowsDeleted: number;
@@ -110,6 +112,13 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
         .delete(authTokens)
         .where(or(lt(authTokens.expiresAt, TOKEN_RETENTION), lt(authTokens.usedAt, TOKEN_RETENTION)))
         .returning({ id: authTokens.id });
+      return rows.length;
+    }),
+    challengesDeleted: await attempt('passkey-challenges', async () => {
+      const rows = await db
+        .delete(passkeyChallenges)
+        .where(lt(passkeyChallenges.expiresAt, sql`now()`))
+        .returning({ challenge: passkeyChallenges.challenge });
       return rows.length;
     }),
     throttleRowsDeleted: throttleStore ? await attempt('throttle', () => throttleStore.deleteExpired()) : 0,

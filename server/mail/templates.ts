@@ -15,7 +15,9 @@ export type MailKind =
   | 'email_change_undone'
   | 'account_deleted'
   | 'new_device'
-  | 'account_unlock';
+  | 'account_unlock'
+  | 'passkey_added'
+  | 'passkey_removed';
 export type Mail = { kind: MailKind; to: string; subject: string; text: string; html: string };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' };

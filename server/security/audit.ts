@@ -50,6 +50,11 @@ export const SECURITY_EVENTS = [
   'account_deleted',
   'new_device_sign_in',
   'account_unlocked',
+  'passkey_added',
+  'passkey_renamed',
+  'passkey_removed',
+  'passkey_failure',
+  'passkey_counter_rollback',
 ] as const;
 
 export type SecurityEventName = (typeof SECURITY_EVENTS)[number];

@@ -152,8 +152,14 @@ describe('pending sessions', () => {
     // tRPC keeps every procedure under its dotted path here.
     const procedures = Object.entries(appRouter._def.procedures as Record<string, unknown>);
     const typeOf = (procedure: unknown) => (procedure as { _def?: { type?: string } })._def?.type;
-    // Open by design: sign-in itself, and the links mailed to an owner (their token is the credential).
-    const open = /^(auth|system|dev)\.|^twoFactor\.verify$|^lifecycle\.(confirmEmailChange|undoEmailChange|unlock)$/;
+    // Open by design: sign-in itself (password or passkey), the pending session's own second-factor
+    // step, and the links mailed to an owner (their token is the credential).
+    const open = new RegExp([
+      String.raw`^(auth|system|dev)\.`,
+      String.raw`^twoFactor\.verify$`,
+      String.raw`^passkeys\.(signInOptions|signIn|secondFactorOptions|verifySecondFactor)$`,
+      String.raw`^lifecycle\.(confirmEmailChange|undoEmailChange|unlock)$`,
+    ].join('|'));
     const guarded = procedures.filter(([path]) => !open.test(path));
     expect(guarded.length).toBeGreaterThan(15);
     for (const [path, procedure] of guarded) {

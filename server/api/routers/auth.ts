@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { noteSignInDevice } from '@/server/account-lifecycle/new-device';
 import { getAuthService } from '@/server/auth';
-import { knownDeviceFor, readDevice, rememberDevice } from '@/server/auth/device-cookie';
+import { finishBrowserSignIn } from '../browser-sign-in';
+import { knownDeviceFor, readDevice } from '@/server/auth/device-cookie';
 import { emailSchema } from '@/server/auth/email';
 import { revokeSession } from '@/server/auth/sessions';
 import { clearSessionCookie, writeSessionCookie } from '@/server/auth/session-cookie';
@@ -41,12 +41,12 @@ export const authRouter = createTRPCRouter({
     const knownDevice: KnownDeviceLookup = (account) => knownDeviceFor(device, account);
     const trustedBrowser: TrustedBrowserLookup = (account) => isTrustedBrowser(ctx.db, ctx.headers, account);
     const result = await getAuthService().login({ ...input, knownDevice, trustedBrowser }, requestInfo(ctx));
+    if (!result.pendingSecondFactor) {
+      await finishBrowserSignIn(ctx, result);
+      return { pendingSecondFactor: false };
+    }
     await writeSessionCookie(ctx.resHeaders, result.token);
-    if (result.pendingSecondFactor) return { pendingSecondFactor: true };
-    const account = { userId: result.userId, epoch: result.credentialEpoch };
-    const deviceId = await rememberDevice(ctx.headers, ctx.resHeaders, account);
-    await noteSignInDevice({ userId: result.userId, deviceId }, requestInfo(ctx));
-    return { pendingSecondFactor: false };
+    return { pendingSecondFactor: true };
   }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {

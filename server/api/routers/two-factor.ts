@@ -1,8 +1,6 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { rememberDevice } from '@/server/auth/device-cookie';
+import { finishBrowserSignIn } from '../browser-sign-in';
 import { sessionPolicy } from '@/server/auth/request-session';
-import { writeSessionCookie } from '@/server/auth/session-cookie';
 import { deliverMailSoon } from '@/server/mail';
 import { NotFoundError } from '@/server/security/errors';
 import { countRecoveryCodesLeft, loadCodeOwner } from '@/server/two-factor/code-check';
@@ -17,18 +15,11 @@ import { confirmIdentity } from '@/server/two-factor/step-up';
 import { listTrustedBrowsers, revokeTrustedBrowser } from '@/server/two-factor/trusted-browsers';
 import { stepUpProcedure } from '../step-up';
 import { textInput } from '../text-input';
-import { createTRPCRouter, protectedProcedure, publicProcedure, requestInfo } from '../trpc';
+import { createTRPCRouter, pendingProcedure, protectedProcedure, requestInfo } from '../trpc';
 
 // A TOTP code (6 digits) or a recovery code (xxxx-xxxx-xxxx-xxxx); spaces are forgiven.
 const code = textInput(64, 'That code is too long.').min(1, 'Enter a code.').transform((value) => value.replace(/\s/g, ''));
 const password = textInput(1024, 'That password is too long.').min(1, 'Enter your password.');
-
-/** Only a session waiting for its second factor, and only for the code step. */
-const pendingProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const session = await ctx.session();
-  if (!session?.pendingSecondFactor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
-  return next({ ctx: { ...ctx, pending: session } });
-});
 
 const caller = (auth: { userId: string; sessionId: string }) => ({ userId: auth.userId, sessionId: auth.sessionId });
 
@@ -50,8 +41,7 @@ export const twoFactorRouter = createTRPCRouter({
       const context = { request: requestInfo(ctx), resHeaders: ctx.resHeaders, policy: sessionPolicy() };
       const signedIn = await completeSignIn(ctx.db, pending, input, context);
       deliverMailSoon();
-      await writeSessionCookie(ctx.resHeaders, signedIn.token);
-      await rememberDevice(ctx.headers, ctx.resHeaders, { userId: signedIn.userId, epoch: signedIn.credentialEpoch });
+      await finishBrowserSignIn(ctx, signedIn);
       return { message: 'Signed in.' };
     }),
 

@@ -8,7 +8,7 @@ export default function VerifyPage() {
   return (
     <>
       <h1>Enter your code</h1>
-      <p>Open your authenticator app and enter the 6-digit code it shows for Bastion.</p>
+      <p>Open your authenticator app and enter the 6-digit code it shows for Bastion, or use one of your passkeys.</p>
       <VerifyForm />
       <p className="muted">
         This step expires 10 minutes after your password. <Link href="/login">Start again</Link>

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { MutationForm } from '@/app/_components/mutation-form';
+import { PasskeySecondFactor } from './passkey-second-factor';
 import { useTRPCClient } from '@/app/_trpc/provider';
 
 export function VerifyForm() {
@@ -26,6 +27,7 @@ export function VerifyForm() {
         <input type="checkbox" checked={trustBrowser} onChange={(event) => setTrustBrowser(event.target.checked)} />
         Trust this browser for 30 days
       </label>
+      <PasskeySecondFactor trustBrowser={trustBrowser} onSignedIn={done} />
       <h2>Lost your device?</h2>
       <MutationForm
         submitLabel="Use recovery code"
