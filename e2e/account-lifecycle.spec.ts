@@ -21,7 +21,7 @@ async function wrongPassword(page: Page, email: string): Promise<number> {
   await page.getByLabel('Password').fill('not the password at all');
   const [answer] = await Promise.all([
     page.waitForResponse((res) => res.url().includes('/api/trpc/auth.login')),
-    page.getByRole('button', { name: 'Sign in' }).click(),
+    page.getByRole('button', { name: 'Sign in', exact: true }).click(),
   ]);
   return answer.status();
 }
@@ -85,7 +85,7 @@ test('a locked-out owner signs in through the link mailed to them; strangers sta
   await owner.page.goto('/login');
   await owner.page.getByLabel('Email').fill(email);
   await owner.page.getByLabel('Password').fill(PASSWORD);
-  await owner.page.getByRole('button', { name: 'Sign in' }).click();
+  await owner.page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(owner.page.getByRole('status')).toContainText('Too many attempts');
   await openMailLink(owner.page, email, /Your Bastion account was locked/);
   await owner.page.getByRole('button', { name: 'Let this browser sign in' }).click();

@@ -68,7 +68,7 @@ test('two-factor authentication, from enrolment to turning it off', async ({ bro
   // Skipping the code step proved no second factor: turning it off first asks "confirm it's you".
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Code', { exact: true }).fill(await clock.nextCode());
-  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
   await expect(page.getByTestId('recovery-codes-left')).toHaveText('9');
   await page.getByLabel('Code', { exact: true }).fill(await clock.nextCode());
   await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
