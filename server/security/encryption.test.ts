@@ -33,6 +33,9 @@ describe('SecretBox', () => {
     for (let index = lastPart; index < sealed.length; index += 1) {
       const swapped = sealed[index] === 'A' ? 'B' : 'A';
       const tampered = `${sealed.slice(0, index)}${swapped}${sealed.slice(index + 1)}`;
+      // The last base64url character may carry only padding bits: the bytes are then unchanged.
+      const sameBytes = Buffer.from(tampered.slice(lastPart), 'base64url').equals(Buffer.from(sealed.slice(lastPart), 'base64url'));
+      if (sameBytes) continue;
       expect(() => box.decrypt(tampered, 'c')).toThrow(DecryptionError);
     }
   });
