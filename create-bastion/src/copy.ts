@@ -6,7 +6,8 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findImports, resolveImport } from './imports.js';
 import {
-  installCommand, loadManifest, pinnedVersions, type PrimitiveDeclaration, type PrimitiveManifest, SECURITY_DIR,
+  expandDeclaration, installCommand, loadManifest, pinnedVersions, type PrimitiveDeclaration, type PrimitiveManifest,
+  SECURITY_DIR,
 } from './primitives.js';
 import { readmeExcerpt } from './readme-excerpts.js';
 
@@ -74,7 +75,7 @@ function rewriteImports(source: string, destination: string, destinations: Map<s
 
 function planCopy(primitive: PrimitiveDeclaration, options: CopyOptions, templateDir: string): PlannedFile[] {
   const tests = options.withTests ? [...primitive.tests, ...primitive.testCompanions] : [];
-  const files = [primitive.file, ...primitive.companions, ...tests];
+  const files = [...new Set([primitive.file, ...primitive.companions, ...tests])];
   const destinations = new Map(files.map((file) => [
     join(templateDir, SECURITY_DIR, file),
     resolve(options.to, basename(file)),
@@ -124,7 +125,7 @@ function report(name: string, primitive: PrimitiveDeclaration, options: CopyOpti
 
 function copyDefence(options: CopyOptions, manifest: PrimitiveManifest, templateDir: string): number {
   const name = options.defence ?? '';
-  const primitive = manifest[name];
+  const primitive = expandDeclaration(manifest, name);
   if (primitive === undefined) {
     console.error(`Unknown defence "${name}". Available defences:\n${listing(manifest)}`);
     return 1;

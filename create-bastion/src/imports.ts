@@ -12,18 +12,24 @@ export type ImportTarget =
   | { kind: 'package'; name: string }
   | { kind: 'local'; path: string };
 
-const SPECIFIER = /\b(?:from|import)[\s(]*(['"])([^'"\n]+)\1/g;
+/** Static imports and re-exports, side-effect imports, dynamic imports: the specifier is the last group. */
+const SPECIFIERS = [
+  /^[ \t]*(?:import|export)\b[^'";]*?\bfrom\s*(['"])([^'"\n]+)\1/gm,
+  /^[ \t]*import\s*(['"])([^'"\n]+)\1/gm,
+  /\bimport\(\s*(['"])([^'"\n]+)\1/g,
+];
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '/index.ts'];
 /** The project alias of tsconfig's `paths` (`@/…` is the repository root). */
 const ROOT_ALIAS = '@/';
 
 /** Every specifier in `source`, in order, with the offsets of its text (quotes excluded). */
 export function findImports(source: string): ImportSpecifier[] {
-  return [...source.matchAll(SPECIFIER)].map((match) => {
+  const matches = SPECIFIERS.flatMap((pattern) => [...source.matchAll(pattern)]);
+  return matches.map((match) => {
     const specifier = match[2] ?? '';
     const start = match.index + match[0].length - specifier.length - 1;
     return { specifier, start, end: start + specifier.length };
-  });
+  }).sort((a, b) => a.start - b.start);
 }
 
 /** What `specifier`, imported by the file `importer`, names; `root` is the repository root. */

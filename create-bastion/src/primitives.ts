@@ -12,13 +12,15 @@ export type PrimitiveDeclaration = {
   testCompanions: string[];
   testPackages: string[];
   readme: string[];
+  /** Other defences this one is used with, copied along (a store with the throttle it serves). */
+  uses: string[];
 };
 export type PrimitiveManifest = Record<string, PrimitiveDeclaration>;
 
 export const SECURITY_DIR = 'server/security';
 export const MANIFEST_FILE = `${SECURITY_DIR}/primitives.json`;
 
-const LIST_FIELDS = ['companions', 'packages', 'tests', 'testCompanions', 'testPackages', 'readme'] as const;
+const LIST_FIELDS = ['companions', 'packages', 'tests', 'testCompanions', 'testPackages', 'readme', 'uses'] as const;
 
 const isStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -40,7 +42,26 @@ export function loadManifest(templateDir: string): PrimitiveManifest {
   const parsed: unknown = JSON.parse(readFileSync(join(templateDir, MANIFEST_FILE), 'utf8'));
   const primitives = (parsed as { primitives?: unknown } | null)?.primitives;
   if (typeof primitives !== 'object' || primitives === null) throw new Error(`${MANIFEST_FILE}: no "primitives"`);
-  return Object.fromEntries(Object.entries(primitives).map(([name, value]) => [name, checkDeclaration(name, value)]));
+  const manifest: PrimitiveManifest = Object.fromEntries(
+    Object.entries(primitives).map(([name, value]) => [name, checkDeclaration(name, value)]),
+  );
+  for (const [name, { uses }] of Object.entries(manifest)) {
+    const unknown = uses.filter((used) => manifest[used] === undefined);
+    if (unknown.length > 0) throw new Error(`${MANIFEST_FILE}: "${name}" uses unknown ${unknown.join(', ')}`);
+  }
+  return manifest;
+}
+
+const union = (lists: string[][]) => [...new Set(lists.flat())];
+
+/** `name`'s declaration merged with those of the defences it uses (their files become companions). */
+export function expandDeclaration(manifest: PrimitiveManifest, name: string): PrimitiveDeclaration | undefined {
+  const own = manifest[name];
+  if (own === undefined) return undefined;
+  const used = own.uses.flatMap((usedName) => expandDeclaration(manifest, usedName) ?? []);
+  const parts = [own, ...used.map((part) => ({ ...part, companions: [part.file, ...part.companions] }))];
+  const merged = Object.fromEntries(LIST_FIELDS.map((field) => [field, union(parts.map((part) => part[field]))]));
+  return { ...own, ...merged };
 }
 
 /** Every package `templateDir`'s package.json lists, with the version it pins. */
