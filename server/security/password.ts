@@ -1,6 +1,7 @@
 // Passwords: argon2id at or above OWASP's minimum (19 MiB, t=2, p=1), hashed on libuv's thread
 // pool (off the event loop), rehash when parameters change, a dummy verification that costs the
-// same as a real one, and a NIST 800-63B policy. Copy with ./common-passwords.ts and @node-rs/argon2.
+// same as a real one, and a NIST 800-63B policy. Copy with ./common-passwords.ts, ./concurrency-gate.ts,
+// ./errors.ts and @node-rs/argon2.
 //
 // @node-rs/argon2 rather than `argon2` (node-argon2): it ships one prebuilt binary per platform
 // as an optional package and needs no install script; node-argon2's bundled linux-x64 prebuild

@@ -59,7 +59,7 @@ export interface OutboundUrlOptions {
 
 export interface SafeFetchOptions extends OutboundUrlOptions {
   method?: string;
-  headers?: HeadersInit;
+  headers?: ConstructorParameters<typeof Headers>[0];
   body?: string | Uint8Array;
   /** Covers every hop, DNS included, and the whole body. Default 10 s. */
   timeoutMs?: number;
@@ -277,7 +277,7 @@ async function followHops(
     }
     discard(response.body);
     if (redirects >= maxRedirects) throw new SsrfBlockedError('too-many-redirects');
-    if (!URL.canParse(location, url)) throw new SsrfBlockedError('bad-url');
+    if (!URL.canParse(location, url.href)) throw new SsrfBlockedError('bad-url');
     const next = new URL(location, url);
     const originBound = [...CREDENTIAL_HEADERS, ...(options.originBoundHeaders ?? [])];
     if (next.origin !== url.origin) originBound.forEach((name) => headers.delete(name));
