@@ -97,7 +97,9 @@ describe('server/security/primitives.json', () => {
 
   it('declares every primitive file and every unit test of server/security', () => {
     const all = Object.values(manifest);
-    const covered = new Set(all.flatMap(({ file, companions, testCompanions }) => [file, ...companions, ...testCompanions]));
+    const covered = new Set(all.flatMap((primitive) => [
+      primitive.file, ...primitive.companions, ...primitive.testCompanions,
+    ]));
     const tested = new Set(all.flatMap((primitive) => primitive.tests));
     expect(primitiveFiles.filter((name) => !covered.has(name))).toEqual([]);
     expect(unitTests.filter((name) => name !== ownTest && !tested.has(name))).toEqual([]);
