@@ -13,6 +13,7 @@ export default defineConfig({
           name: 'unit',
           include: [
             'server/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'app/**/*.test.ts', 'test/**/*.test.ts',
+            'create-bastion/src/**/*.test.ts',
           ],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
           environment: 'node',
