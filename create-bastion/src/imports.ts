@@ -12,7 +12,7 @@ export type ImportTarget =
   | { kind: 'package'; name: string }
   | { kind: 'local'; path: string };
 
-/** Static imports and re-exports, side-effect imports, dynamic imports: the specifier is the last group. */
+/** Static imports and re-exports, side-effect imports, dynamic imports; group 2 is the specifier. */
 const SPECIFIERS = [
   /^[ \t]*(?:import|export)\b[^'";]*?\bfrom\s*(['"])([^'"\n]+)\1/gm,
   /^[ \t]*import\s*(['"])([^'"\n]+)\1/gm,
