@@ -248,7 +248,10 @@ describe.skipIf(!bin)('several instances behind nginx', () => {
       expect(received).toEqual(addresses.map((email) => rows.filter((row) => row.to === email).length));
       const [pending] = await sql<{ n: number }[]>`select count(*)::int as n from auth_tokens where expires_at < now() - interval '300 days'`;
       expect(pending?.n).toBe(0);
-      for (const instance of fleet.instances) expect(instance.output()).not.toMatch(/"level":(50|60)|housekeeping.*failed/);
+      // A signup refused by a busy store (503, allowed above) is logged as an error too; no other error is.
+      const errors = (output: string) =>
+        output.split('\n').filter((line) => /"level":(50|60)|housekeeping.*failed/.test(line) && !line.includes('"status":503'));
+      for (const instance of fleet.instances) expect(errors(instance.output())).toEqual([]);
     } finally {
       await catcher.stop();
     }
