@@ -3,6 +3,8 @@
 // and a rolling restart must cost no idempotent request and run no mutation twice.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { authFlows, PASSWORD } from '@/server/auth/int-helpers';
+import { passkeyFlows } from '@/server/passkeys/int-helpers';
+import { countOf, statuses, twoFactorFlows } from '@/server/two-factor/int-helpers';
 import type { TestClient, TrpcReply } from '@/test/client';
 import { testSql, tokenFrom, uniqueEmail } from '@/test/db';
 import { startFleet } from '@/test/fleet';
@@ -135,6 +137,39 @@ describe.skipIf(!bin)('several instances behind nginx', () => {
       expect(replies.filter((reply) => reply.status === 200)).toHaveLength(1);
       expect(replies.filter((reply) => reply.status === 400)).toHaveLength(11);
     });
+
+    it('one recovery code offered by 12 pending sign-ins at once, across the three instances, signs in once', async () => {
+      const { fleet, flows, sql } = context;
+      const twoFactor = twoFactorFlows(fleet.origin, flows);
+      const user = await twoFactor.enrolledUser();
+      const pendings: TestClient[] = [];
+      for (let i = 0; i < 12; i += 1) pendings.push(await twoFactor.pendingClient(user.email, fleet.client(i % 3)));
+      const code = user.recoveryCodes[0] ?? '';
+      const replies = await Promise.all(pendings.map((client) => client.mutation('twoFactor.verify', { code, trustBrowser: false })));
+      const codes = statuses(replies);
+      expect(countOf(codes, 200)).toBe(1);
+      // The others were refused, as a used code, or (past the account's 10 code checks) by its budget.
+      expect(countOf(codes, 401)).toBeGreaterThan(1);
+      expect(countOf(codes, 401) + countOf(codes, 429)).toBe(11);
+      const [row] = await sql<{ used: number }[]>`
+        select count(*)::int as used from recovery_codes where user_id = ${user.userId} and used_at is not null`;
+      expect(row?.used).toBe(1);
+    });
+
+    it('one signed passkey assertion sent 12 times at once, across the three instances, opens one session', async () => {
+      const { fleet, flows, sql } = context;
+      const passkeys = passkeyFlows(fleet.origin, flows, () => fleet.client());
+      const owner = await passkeys.passkeyOwner();
+      const { browser, options } = await passkeys.signInAttempt();
+      const response = owner.authenticator.assert(options);
+      const replays = Array.from({ length: 12 }, (_, i) => fleet.sameBrowserOn(browser, i % 3));
+      const replies = await Promise.all(replays.map((replay) => replay.mutation('passkeys.signIn', { response })));
+      expect(countOf(statuses(replies), 200)).toBe(1);
+      expect(countOf(statuses(replies), 401)).toBe(11);
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from sessions where user_id = ${owner.userId} and ip = ${browser.ip}`;
+      expect(row?.n).toBe(1);
+    });
   });
 
   it('restarts one instance at a time under load: no idempotent request sees a 5xx, no sign-in runs twice', async () => {
@@ -159,10 +194,15 @@ describe.skipIf(!bin)('several instances behind nginx', () => {
       }
     };
     const load = Promise.all([...readers.map(read), signIn(), signIn()]);
-    for (const [instance] of fleet.instances.entries()) {
+    const readsDuringRestart: number[] = [];
+    for (const [instance, stopping] of [...fleet.instances].entries()) {
       // As a deployment would: the next instance goes only once nginx has taken the last one back (fail_timeout).
       await sleep(2_100);
+      const before = reads.length;
       await fleet.restart(instance);
+      readsDuringRestart.push(reads.length - before);
+      // SIGTERM drained it: a forced kill (exit code null) would have cut answers the test could miss.
+      expect(stopping.child.exitCode, stopping.output()).toBe(0);
     }
     await sleep(300);
     loading = false;
@@ -174,8 +214,11 @@ describe.skipIf(!bin)('several instances behind nginx', () => {
       where u.email = ${email} and s.ip in ${sql(ips)} group by s.ip`;
     expect(sessions.filter((row) => row.n > 1)).toEqual([]);
     expect(sessions.length).toBeGreaterThanOrEqual(signIns.filter((signIn) => signIn.status === 200).length);
-    // Whole answers only: an answer cut off mid-body (the instance closed the connection) counts as a failure.
-    expect(reads.length).toBeGreaterThan(30);
+    // Each sign-in answered, or was refused whole: by a draining instance (503), or by nginx,
+    // which never resends a POST (502).
+    expect(signIns.filter((signIn) => ![200, 502, 503].includes(signIn.status))).toEqual([]);
+    // The load ran through every restart, and got whole answers only: one cut off mid-body counts as a failure.
+    expect(readsDuringRestart.every((count) => count > 0), String(readsDuringRestart)).toBe(true);
     expect(reads.filter((line) => !/ [234]\d\d$/.test(line))).toEqual([]);
   }, 180_000);
 
@@ -188,19 +231,27 @@ describe.skipIf(!bin)('several instances behind nginx', () => {
       await fleet.restartAll(mailEnv);
       await sql`update auth_tokens set expires_at = now() - interval '400 days' where used_at is not null`;
       const addresses = Array.from({ length: 15 }, () => uniqueEmail('once'));
-      await Promise.all(addresses.map(async (email) => (await fleet.client().start('/signup')).mutation('auth.signup', { email })));
+      const signUp = async (email: string) => (await fleet.client().start('/signup')).mutation('auth.signup', { email });
+      const replies = await Promise.all(addresses.map(signUp));
+      // A signup may meet a busy store (503); each accepted one writes its mail just after answering.
+      const accepted = replies.filter((reply) => reply.status === 200).length;
+      expect(accepted, String(replies.map((reply) => reply.status))).toBeGreaterThanOrEqual(addresses.length - 2);
       const outbox = () => sql<{ to: string; sent: boolean }[]>`
         select "to", sent_at is not null as sent from mail_outbox where "to" in ${sql(addresses)}`;
-      for (let poll = 0; poll < 600 && (await outbox()).some((row) => !row.sent); poll += 1) await sleep(100);
+      const delivered = (rows: { sent: boolean }[]) => rows.length >= accepted && rows.every((row) => row.sent);
+      for (let poll = 0; poll < 600 && !delivered(await outbox()); poll += 1) await sleep(100);
       await sleep(1_000); // a few more housekeeping rounds on every instance, in which a second delivery would land
       const rows = await outbox();
-      expect(rows.length).toBeGreaterThanOrEqual(addresses.length - 2); // a signup may meet a busy store (503)
+      expect(rows.length).toBe(accepted);
       expect(rows.filter((row) => !row.sent)).toEqual([]);
       const received = addresses.map((email) => catcher.mails.filter((mail) => mail.to === email).length);
       expect(received).toEqual(addresses.map((email) => rows.filter((row) => row.to === email).length));
       const [pending] = await sql<{ n: number }[]>`select count(*)::int as n from auth_tokens where expires_at < now() - interval '300 days'`;
       expect(pending?.n).toBe(0);
-      for (const instance of fleet.instances) expect(instance.output()).not.toMatch(/"level":(50|60)|housekeeping.*failed/);
+      // A signup refused by a busy store (503, allowed above) is logged as an error too; no other error is.
+      const errors = (output: string) =>
+        output.split('\n').filter((line) => /"level":(50|60)|housekeeping.*failed/.test(line) && !line.includes('"status":503'));
+      for (const instance of fleet.instances) expect(errors(instance.output())).toEqual([]);
     } finally {
       await catcher.stop();
     }

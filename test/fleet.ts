@@ -58,6 +58,9 @@ export async function startFleet(nginxBin: string, env: Env, size = 3): Promise<
     // answer some of the few verified guesses with its 503.
     PASSWORD_HASH_CONCURRENCY: '4',
     PASSWORD_HASH_WAIT_MS: '10000',
+    // A just-started instance blocks its event loop for seconds while it loads its routes on two busy
+    // cores: shed with 503, nginx would count that a failure and, all three failing, answer 502.
+    EVENT_LOOP_LAG_LIMIT_MS: '10000',
     ...env,
   };
   const instances = await Promise.all(ports.map((port) => startApp(fleetEnv, port)));

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert } from '@/app/_components/alert';
 import { Button } from '@/app/_components/button';
+import { DeleteRowButton } from '@/app/_components/delete-row-button';
 import { BrowserStepError, MutationForm } from '@/app/_components/mutation-form';
 import { passkeyErrorMessage } from '@/app/_components/passkey-ceremony';
 import { Table } from '@/app/_components/table';
@@ -82,14 +83,7 @@ export function PasskeysPanel() {
             <td>{passkey.backedUp ? 'yes' : 'no'}</td>
             <td className="flex justify-end gap-2">
               <Button variant="secondary" size="sm" onClick={() => setRenaming(passkey.id)}>Rename</Button>
-              <Button
-                variant="danger"
-                size="sm"
-                pending={remove.isPending && remove.variables?.id === passkey.id}
-                onClick={() => remove.mutate({ id: passkey.id })}
-              >
-                Delete
-              </Button>
+              <DeleteRowButton id={passkey.id} deletion={remove} />
             </td>
           </tr>
         ))}

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '@/app/_components/alert';
-import { Button } from '@/app/_components/button';
+import { DeleteRowButton } from '@/app/_components/delete-row-button';
 import { MutationForm } from '@/app/_components/mutation-form';
 import { Section } from '@/app/_components/section';
 import { Table } from '@/app/_components/table';
@@ -40,9 +40,7 @@ export function FilesPanel() {
                 <td>{file.mime}</td>
                 <td className="whitespace-nowrap">{file.sizeBytes.toLocaleString()} B</td>
                 <td className="text-right">
-                  <Button variant="danger" size="sm" pending={remove.isPending && remove.variables?.id === file.id} onClick={() => remove.mutate({ id: file.id })}>
-                    Delete
-                  </Button>
+                  <DeleteRowButton id={file.id} deletion={remove} />
                 </td>
               </tr>
             ))}

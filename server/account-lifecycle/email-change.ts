@@ -13,7 +13,7 @@ import { UnprocessableError } from '@/server/security/errors';
 import { DeadLinkError, isUniqueViolation } from './errors';
 import { appLink } from './links';
 import { emailChangeConfirmMail, emailChangedMail, emailChangeTakenMail, emailChangeUndoneMail } from './mails';
-import { requireRecentAuth, type StepUpContext } from './step-up';
+import { checkCurrentPassword, type PasswordCheck } from './current-password-check';
 import { getLifecycleThrottles } from './throttles';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -24,16 +24,16 @@ const TAKEN = 'That address now belongs to another account.';
  * Mails a confirmation link to the new address, or, when another account holds it, a "someone tried
  * to use your address" notice to that account instead: the caller gets the same answer either way.
  */
-export async function requestEmailChange(stepUp: StepUpContext, newEmail: string): Promise<void> {
+export async function requestEmailChange(typed: PasswordCheck, newEmail: string): Promise<void> {
   const throttles = getLifecycleThrottles();
-  const { userId } = stepUp.auth;
+  const { userId } = typed.auth;
   await throttles.emailChangeUser.reserveOrThrow(userId);
-  const { email } = await requireRecentAuth(stepUp);
+  const { email } = await checkCurrentPassword(typed);
   if (newEmail === email) throw new UnprocessableError('That is already the address of your account.');
   await throttles.emailChangeTarget.reserveOrThrow(newEmail);
   await getDb().transaction(async (tx) => {
     const [holder] = await tx.select({ id: users.id }).from(users).where(eq(users.email, newEmail));
-    await getAuditLog().record(auditEntry(stepUp.request, 'email_change_requested', userId), auditSink(tx));
+    await getAuditLog().record(auditEntry(typed.request, 'email_change_requested', userId), auditSink(tx));
     if (holder) return enqueueMail(tx, emailChangeTakenMail(newEmail));
     const token = await issueAuthToken(tx, userId, 'email_change', { email: newEmail });
     await enqueueMail(tx, emailChangeConfirmMail(newEmail, appLink('/account/confirm-email', token)));

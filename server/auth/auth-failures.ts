@@ -1,22 +1,10 @@
-import { SecurityError } from '@/server/security/errors';
+import { fixedRefusal, SecurityError } from '@/server/security/errors';
 
 /** One message for an unknown email and a wrong password alike. */
-export class InvalidCredentialsError extends SecurityError {
-  readonly status = 401;
-
-  constructor() {
-    super('Incorrect email or password.');
-  }
-}
+export class InvalidCredentialsError extends fixedRefusal(401, 'Incorrect email or password.') {}
 
 /** The session that asked was signed out meanwhile (a reset, "sign out everywhere"). */
-export class SessionEndedError extends SecurityError {
-  readonly status = 401;
-
-  constructor() {
-    super('Your session has ended. Sign in again.');
-  }
-}
+export class SessionEndedError extends fixedRefusal(401, 'Your session has ended. Sign in again.') {}
 
 export class InvalidTokenError extends SecurityError {
   readonly status = 400;
@@ -26,10 +14,4 @@ export class InvalidTokenError extends SecurityError {
   }
 }
 
-export class WrongCurrentPasswordError extends SecurityError {
-  readonly status = 403;
-
-  constructor() {
-    super('The current password is incorrect.');
-  }
-}
+export class WrongCurrentPasswordError extends fixedRefusal(403, 'The current password is incorrect.') {}

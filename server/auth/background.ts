@@ -1,3 +1,4 @@
+import { trackBackgroundWork } from '@/server/core/background-work';
 import { getLogger } from '@/server/core/log';
 
 export type AfterResponse = (task: string, work: () => Promise<void>) => void;
@@ -7,7 +8,8 @@ export type AfterResponse = (task: string, work: () => Promise<void>) => void;
  * cannot depend on what the work finds (an account, or none). Failures are logged, never shown.
  */
 export const runAfterResponse: AfterResponse = (task, work) => {
-  setImmediate(() => {
-    work().catch((error: unknown) => getLogger().error({ err: error, task }, 'background task failed'));
-  });
+  const run = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(work)
+    .catch((error: unknown) => getLogger().error({ err: error, task }, 'background task failed'));
+  trackBackgroundWork(run);
 };

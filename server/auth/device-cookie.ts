@@ -15,7 +15,12 @@ import { sealingPasswords } from './keys';
 const MAX_ACCOUNTS = 5;
 const LIFETIME_SECONDS = 365 * 24 * 60 * 60;
 
-const cookieName = () => (getConfig().secureCookies ? '__Host-bastion_device' : 'bastion_device');
+/** `base` with the `__Host-` prefix wherever cookies are Secure, so no sibling subdomain can set it. */
+export const hostOnlyCookieName = (base: string) => (getConfig().secureCookies ? `__Host-${base}` : base);
+/** What the `__Host-` prefix demands (Secure, Path=/, no Domain), and HttpOnly: for every such cookie. */
+export const hostOnlyCookieOptions = () => ({ secure: getConfig().secureCookies, httpOnly: true, path: '/' }) as const;
+
+const cookieName = () => hostOnlyCookieName('bastion_device');
 
 export type DeviceAccount = { userId: string; epoch: number };
 export type KnownDevice = { deviceId: string | null; accounts: DeviceAccount[] };
@@ -60,12 +65,6 @@ export async function rememberDevice(
   const entries = [account, ...others].slice(0, MAX_ACCOUNTS).map((entry) => ({ u: entry.userId, e: entry.epoch }));
   const options = { password: sealingPasswords('device-seal').current, ttl: LIFETIME_SECONDS };
   const sealed = await sealData({ d: deviceId, a: entries }, options);
-  setCookie(resHeaders, cookieName(), sealed, {
-    maxAge: LIFETIME_SECONDS,
-    sameSite: 'lax',
-    secure: getConfig().secureCookies,
-    httpOnly: true,
-    path: '/',
-  });
+  setCookie(resHeaders, cookieName(), sealed, { ...hostOnlyCookieOptions(), maxAge: LIFETIME_SECONDS, sameSite: 'lax' });
   return deviceId;
 }

@@ -95,7 +95,10 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
       connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs),
     },
   );
-  const shedder = new LoadShedder(config.load, getLogger());
+  // In development, compiling a route blocks the event loop for seconds by design: shedding on that
+  // lag would answer the developer's next request 503.
+  const limits = options.dev ? { ...config.load, eventLoopLagLimitMs: Number.POSITIVE_INFINITY } : config.load;
+  const shedder = new LoadShedder(limits, getLogger());
   shedders.set(server, shedder);
   publishPressure(shedder);
   server.once('close', () => shedder.stop());

@@ -4,8 +4,9 @@
 import { describe, expect, inject, it } from 'vitest';
 import { type RunningApp, startApp } from '@/test/app';
 import { TestClient } from '@/test/client';
-import { uniqueEmail } from '@/test/db';
+import { latestMail, testSql, uniqueEmail } from '@/test/db';
 import { holdRequest } from '@/test/raw-http';
+import { startTcpProxy } from '@/test/tcp-proxy';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
@@ -56,6 +57,35 @@ describe('graceful shutdown', () => {
     expect(await exitWithin(exited, 8_000)).toEqual({ code: 0, signal: null });
     expect(await halfOpen.answer).not.toMatch(/^HTTP\/1\.1 [2-5]/);
   });
+
+  it('finishes the work a signup left for after its answer (the account and its mail) before it exits', async () => {
+    const database = await startTcpProxy(databaseUrl);
+    // Lag shedding off: this test is about the answered signups, not about a busy machine's first requests.
+    const app = await startApp({
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl ?? undefined,
+      SHUTDOWN_GRACE_MS: '10000',
+      EVENT_LOOP_LAG_LIMIT_MS: '60000',
+    });
+    const exited = exitOf(app);
+    const emails = Array.from({ length: 3 }, () => uniqueEmail('answered'));
+    const clients = await Promise.all(emails.map(() => new TestClient(app.origin).start()));
+    // The signup's transaction takes several round trips: slowed, it is still running when the signal comes,
+    // and outlasts the time the database client is given to close.
+    database.delayReplies(500);
+    const replies = await Promise.all(emails.map((email, i) => clients[i]?.mutation('auth.signup', { email })));
+    app.child.kill('SIGTERM');
+    expect(replies.map((reply) => reply?.status)).toEqual(emails.map(() => 200));
+    expect(await exitWithin(exited, 10_000)).toEqual({ code: 0, signal: null });
+    await database.close();
+    const sql = testSql(databaseUrl);
+    try {
+      const mails = await Promise.all(emails.map((email) => latestMail(sql, email, 'activation')));
+      expect(mails.map((mail) => mail?.text ?? 'lost')).not.toContain('lost');
+    } finally {
+      await sql.end();
+    }
+  }, 90_000);
 
   it('exits 0 by the grace period when a request never finishes', async () => {
     const app = await startApp({

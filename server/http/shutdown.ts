@@ -1,8 +1,10 @@
 // Graceful shutdown on SIGTERM/SIGINT: refuse new requests (503, Connection: close), let the
 // ones in flight finish within a bound, close idle keep-alive and upgraded sockets, stop
-// background work, close the database and Redis clients, and exit 0 by the bound whatever is
-// still open. Outbox mail needs nothing: a claimed mail is only marked sent after its send.
+// background work, finish what answered requests left for after their answer, close the database
+// and Redis clients, and exit 0 by the bound whatever is still open. Outbox mail needs nothing
+// more: a claimed mail is only marked sent after its send.
 import type { Server } from 'node:http';
+import { backgroundWorkSettled } from '../core/background-work';
 import { closeDatabase } from '../core/db';
 import { getLogger } from '../core/log';
 import { closeRedis } from '../core/redis';
@@ -48,9 +50,12 @@ export async function shutDown({ server, graceMs, stopBackground, afterClose, ex
   server.closeIdleConnections();
   closeUpgradedSockets(server);
   stopBackground();
-  const finished = await requestsFinished(server, deadline - graceMs * CLIENT_CLOSE_SHARE * 2);
+  const clientsCloseAt = deadline - graceMs * CLIENT_CLOSE_SHARE * 2;
+  const finished = await requestsFinished(server, clientsCloseAt);
   if (!finished) log.warn('shutdown: requests still in flight past the grace period are cut');
   server.closeAllConnections();
+  // What answered requests left for after their answer (their mail) still needs the database.
+  if (!(await backgroundWorkSettled(clientsCloseAt))) log.warn('shutdown: work left after answers is cut');
   const clientMs = graceMs * CLIENT_CLOSE_SHARE;
   await Promise.all([closeDatabase(clientMs).catch(() => undefined), closeRedis(clientMs)]);
   await afterClose?.();

@@ -6,43 +6,23 @@ import { type AuthTestApp, useAuthTestApp } from '@/server/auth/int-helpers';
 import { countOf, statuses, twoFactorFlows } from '@/server/two-factor/int-helpers';
 import { TestClient } from '@/test/client';
 import { SoftwareAuthenticator, type Twist } from '@/test/software-authenticator';
+import { addPasskey, type Options, type Owner, passkeyFlows } from './int-helpers';
 
 const context = useAuthTestApp();
 let app: AuthTestApp['app'], sql: AuthTestApp['sql'], flows: AuthTestApp['flows'];
+let passkeyOwner: ReturnType<typeof passkeyFlows>['passkeyOwner'];
+let signInAttempt: ReturnType<typeof passkeyFlows>['signInAttempt'];
 beforeAll(() => {
   ({ app, sql, flows } = context);
+  ({ passkeyOwner, signInAttempt } = passkeyFlows(app.origin, flows));
 });
 
 const REFUSED = 'That passkey could not be used. Try again, or sign in another way.';
-type Options = { challenge: string; user: { id: string } };
-type Owner = { email: string; userId: string; client: TestClient; authenticator: SoftwareAuthenticator };
 
 const auditCount = (event: string, userId: string) =>
   sql<{ n: number }[]>`select count(*)::int as n from audit_events where event = ${event} and user_id = ${userId}`
     .then((rows) => rows[0]?.n ?? 0);
 const me = async (client: TestClient) => (await client.query<{ email: string } | null>('auth.me')).data ?? null;
-
-async function addPasskey(client: TestClient, authenticator: SoftwareAuthenticator, twist: Twist = {}) {
-  const options = await client.mutation<Options>('passkeys.registrationOptions');
-  expect(options.status, options.text).toBe(200);
-  return client.mutation('passkeys.register', { response: authenticator.register(options.data as Options, twist), name: 'Laptop' });
-}
-
-async function passkeyOwner(authenticator = new SoftwareAuthenticator(app.origin)): Promise<Owner> {
-  const email = await flows.signUpAndActivate();
-  const client = await flows.signedIn(email);
-  const added = await addPasskey(client, authenticator);
-  expect(added.status, added.text).toBe(200);
-  return { email, userId: await flows.userIdOf(email), client, authenticator };
-}
-
-/** A browser on the login page that asked for sign-in options. */
-async function signInAttempt() {
-  const browser = await new TestClient(app.origin).start();
-  const options = await browser.mutation<Options>('passkeys.signInOptions');
-  expect(options.status, options.text).toBe(200);
-  return { browser, options: options.data as Options };
-}
 
 async function signInWith(authenticator: SoftwareAuthenticator, twist: Twist = {}) {
   const { browser, options } = await signInAttempt();

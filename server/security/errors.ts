@@ -11,6 +11,17 @@ export abstract class SecurityError extends Error {
   }
 }
 
+/** A refusal that always answers `status` with the same safe `message`, whatever caused it. */
+export function fixedRefusal(status: SecurityError['status'], message: string) {
+  return class extends SecurityError {
+    readonly status = status;
+
+    constructor(options?: ErrorOptions) {
+      super(message, options);
+    }
+  };
+}
+
 /** The caller is over budget. `retryAfterSeconds` is a whole number ≥ 1, ready for `Retry-After`. */
 export class TooManyRequestsError extends SecurityError {
   readonly status = 429;

@@ -6,8 +6,8 @@ import { trustedBrowsers, users } from '@/db/schema';
 import type { Database } from '@/db/client';
 import { auditSink, getAuditLog } from '@/server/core/audit-log';
 import { readCookie } from '@/server/auth/cookie-read';
+import { hostOnlyCookieName, hostOnlyCookieOptions } from '@/server/auth/device-cookie';
 import { auditEntry, type RequestInfo } from '@/server/core/request-info';
-import { getConfig } from '@/server/core/config';
 import { setCookie } from '@/server/security/cookies';
 import { generateOpaqueToken, hashOpaqueToken } from '@/server/security/opaque-token';
 import type { CodeOwner, Tx } from './code-check';
@@ -15,7 +15,7 @@ import type { CodeOwner, Tx } from './code-check';
 const TRUST_SECONDS = 30 * 24 * 60 * 60;
 const MAX_TOKEN_LENGTH = 64;
 
-const cookieName = () => (getConfig().secureCookies ? '__Host-bastion_trusted' : 'bastion_trusted');
+const cookieName = () => hostOnlyCookieName('bastion_trusted');
 
 function tokenHashFrom(headers: Headers): string | null {
   const token = readCookie(headers, cookieName());
@@ -44,8 +44,7 @@ export async function trustBrowser(tx: Tx, owner: CodeOwner, request: RequestInf
     })
     .returning({ id: trustedBrowsers.id });
   await getAuditLog().record(auditEntry(request, 'trusted_browser_added', owner.id, { id: row?.id }), auditSink(tx));
-  const options = { maxAge: TRUST_SECONDS, sameSite: 'lax', secure: getConfig().secureCookies, httpOnly: true, path: '/' } as const;
-  setCookie(resHeaders, cookieName(), plaintext, options);
+  setCookie(resHeaders, cookieName(), plaintext, { ...hostOnlyCookieOptions(), maxAge: TRUST_SECONDS, sameSite: 'lax' });
 }
 
 /** Whether this browser's cookie names a live trust of this account. */

@@ -13,7 +13,7 @@ const currentPassword = textInput(1024, 'That password is too long.').min(1, 'En
 const token = z.object({ token: textInput(256).min(1) });
 
 type SignedIn = Context & { auth: { userId: string; sessionId: string } };
-const stepUp = (ctx: SignedIn, input: { currentPassword: string }) => ({
+const passwordCheck = (ctx: SignedIn, input: { currentPassword: string }) => ({
   auth: ctx.auth,
   request: requestInfo(ctx),
   currentPassword: input.currentPassword,
@@ -24,7 +24,7 @@ export const accountLifecycleRouter = createTRPCRouter({
   requestEmailChange: stepUpProcedure
     .input(z.object({ currentPassword, newEmail: emailSchema }))
     .mutation(async ({ ctx, input }) => {
-      await requestEmailChange(stepUp(ctx, input), input.newEmail);
+      await requestEmailChange(passwordCheck(ctx, input), input.newEmail);
       return { message: 'Check the inbox of the new address and follow the link there to finish the change.' };
     }),
 
@@ -42,7 +42,7 @@ export const accountLifecycleRouter = createTRPCRouter({
   deleteAccount: stepUpProcedure
     .input(z.object({ currentPassword, confirmEmail: emailSchema }))
     .mutation(async ({ ctx, input }) => {
-      await deleteAccount(stepUp(ctx, input), input.confirmEmail);
+      await deleteAccount(passwordCheck(ctx, input), input.confirmEmail);
       clearSessionCookie(ctx.resHeaders);
       return { message: 'Your account was deleted.' };
     }),
