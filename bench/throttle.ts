@@ -13,7 +13,9 @@ const CONCURRENCY = 50;
 const KEYS = 1_000;
 const TIME_LIMIT_MS = 15_000;
 /** Rounds interleave the cases; each case reports its median round, which evens out a noisy machine. */
-const ROUNDS = 3;
+const ROUNDS = 5;
+
+const CONSUME = 'RateLimiterRedis.consume';
 
 type Case = { name: string; call: (key: string) => Promise<unknown> };
 type Result = {
@@ -22,6 +24,10 @@ type Result = {
   seconds: number;
   roundTrips: number;
   serverCommands: number;
+  /** Server time per call: the scripts' own (nested commands included), or every command's when no script runs. */
+  serverUsec: number;
+  /** This process's CPU time per call (user + system): the client's share of the work. */
+  clientUsec: number;
   p50: number;
   p99: number;
 };
@@ -37,16 +43,26 @@ function countRoundTrips(client: Redis): () => number {
   return () => sent;
 }
 
-/** Commands the server executed, from INFO commandstats (commands run inside Lua scripts included). */
-async function serverCommands(admin: Redis): Promise<number> {
+type ServerWork = { commands: number; usec: number; scriptUsec: number };
+
+/** Commands the server ran and its time in them, from INFO commandstats (commands inside scripts included). */
+async function serverWork(admin: Redis): Promise<ServerWork> {
   const info = await admin.info('commandstats');
-  return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  const work = { commands: 0, usec: 0, scriptUsec: 0 };
+  for (const [, name, calls, usec] of info.matchAll(/cmdstat_(\w+):calls=(\d+),usec=(\d+)/g)) {
+    work.commands += Number(calls);
+    if (name === 'info') continue;
+    work.usec += Number(usec);
+    if (name === 'evalsha' || name === 'eval') work.scriptUsec += Number(usec);
+  }
+  return work;
 }
 
 async function measure(admin: Redis, sent: () => number, { name, call }: Case): Promise<Result> {
   const latencies: number[] = [];
-  const [sentBefore, commandsBefore] = [sent(), await serverCommands(admin)];
+  const [sentBefore, before] = [sent(), await serverWork(admin)];
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   const worker = async () => {
     while (next < OPS && performance.now() - started < TIME_LIMIT_MS) {
@@ -58,9 +74,12 @@ async function measure(admin: Redis, sent: () => number, { name, call }: Case): 
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const ops = latencies.length;
   // The INFO call itself counts as one server command.
-  const commands = (await serverCommands(admin)) - commandsBefore - 1;
+  const after = await serverWork(admin);
+  const commands = after.commands - before.commands - 1;
+  const scriptUsec = after.scriptUsec - before.scriptUsec;
   latencies.sort((a, b) => a - b);
   const percentile = (p: number) => latencies[Math.min(ops - 1, Math.floor(ops * p))] ?? 0;
   const roundTrips = (sent() - sentBefore) / ops;
@@ -70,6 +89,8 @@ async function measure(admin: Redis, sent: () => number, { name, call }: Case): 
     seconds,
     roundTrips,
     serverCommands: commands / ops,
+    clientUsec: (cpu.user + cpu.system) / ops,
+    serverUsec: (scriptUsec || after.usec - before.usec) / ops,
     p50: percentile(0.5),
     p99: percentile(0.99),
   };
@@ -88,7 +109,7 @@ function cases(client: Redis): Case[] {
   return [
     { name: 'AttemptThrottle.hit (Redis store)', call: (key) => throttle.hit(key) },
     { name: 'AttemptThrottle.reserve (Redis store)', call: (key) => throttle.reserve(key) },
-    { name: 'RateLimiterRedis.consume', call: (key) => limiter.consume(key) },
+    { name: CONSUME, call: (key) => limiter.consume(key) },
     { name: 'reserve on a blocked key, no cache', call: (key) => lockedUncached.reserve(key) },
     { name: 'reserve on a blocked key, blocked cache', call: (key) => locked.reserve(key) },
     {
@@ -105,16 +126,18 @@ function cases(client: Redis): Case[] {
 }
 
 function print(results: Result[]): void {
-  const baseline = results[0];
+  const baseline = results.find((r) => r.name === CONSUME);
   const rows = results.map((r) => ({
     'case': r.name,
     'ops': r.ops,
     'calls/s': Math.round(r.ops / r.seconds),
     'round trips/call': r.roundTrips.toFixed(2),
     'server cmds/call': r.serverCommands.toFixed(2),
+    'server µs/call': r.serverUsec.toFixed(2),
+    'client CPU µs/call': r.clientUsec.toFixed(1),
     'p50 ms': r.p50.toFixed(2),
     'p99 ms': r.p99.toFixed(2),
-    'vs hit': baseline ? `${((r.ops / r.seconds) / (baseline.ops / baseline.seconds)).toFixed(2)}×` : '',
+    'vs consume': baseline ? `${((r.ops / r.seconds) / (baseline.ops / baseline.seconds)).toFixed(2)}×` : '',
   }));
   console.log(`\nthrottle bench: ${OPS} calls per case and round (or ${TIME_LIMIT_MS / 1000} s), median of ${ROUNDS} rounds,`
     + ` ${CONCURRENCY} in flight, ${KEYS} keys, one redis-server on loopback`);
