@@ -12,10 +12,15 @@ const OPS = 20_000;
 const CONCURRENCY = 50;
 const KEYS = 1_000;
 const TIME_LIMIT_MS = 15_000;
-/** Rounds interleave the cases; each case reports its median round, which evens out a noisy machine. */
-const ROUNDS = 5;
+/**
+ * Rounds interleave the cases, in reverse order every other round; each case reports its median
+ * round, and its ratio to `consume` is the median of the ratios within each round, which evens
+ * out a noisy machine.
+ */
+const ROUNDS = 7;
 
 const CONSUME = 'RateLimiterRedis.consume';
+const RESERVE = 'AttemptThrottle.reserve (Redis store)';
 
 type Case = { name: string; call: (key: string) => Promise<unknown> };
 type Result = {
@@ -96,6 +101,25 @@ async function measure(admin: Redis, sent: () => number, { name, call }: Case): 
   };
 }
 
+/**
+ * `reserve` and `consume` at once, each on its own connection with half the calls in flight, until
+ * OPS calls in all: both meet the machine at the same moments, so the ratio of the calls each
+ * completed says which is faster even when a neighbour's load swings the rounds above.
+ */
+async function sideBySide(reserve: Case, consume: Case): Promise<number> {
+  let started = 0;
+  const done = [0, 0];
+  const deadline = performance.now() + TIME_LIMIT_MS;
+  const workers = [reserve, consume].flatMap(({ call }, i) => Array.from({ length: CONCURRENCY / 2 }, async () => {
+    while (started < OPS && performance.now() < deadline) {
+      await call(`user${started++ % KEYS}@example.com`);
+      done[i] = (done[i] ?? 0) + 1;
+    }
+  }));
+  await Promise.all(workers);
+  return (done[0] ?? 0) / Math.max(1, done[1] ?? 0);
+}
+
 function cases(client: Redis): Case[] {
   const store = new RedisThrottleStore(client);
   const throttle = new AttemptThrottle(store, { maxAttempts: 1_000_000_000, windowSeconds: 60, namespace: 'bench-throttle', failOpen: false });
@@ -108,7 +132,7 @@ function cases(client: Redis): Case[] {
   const lockedUncached = new AttemptThrottle(store, { maxAttempts: 1, windowSeconds: 600, namespace: 'bench-locked-rt', failOpen: false });
   return [
     { name: 'AttemptThrottle.hit (Redis store)', call: (key) => throttle.hit(key) },
-    { name: 'AttemptThrottle.reserve (Redis store)', call: (key) => throttle.reserve(key) },
+    { name: RESERVE, call: (key) => throttle.reserve(key) },
     { name: CONSUME, call: (key) => limiter.consume(key) },
     { name: 'reserve on a blocked key, no cache', call: (key) => lockedUncached.reserve(key) },
     { name: 'reserve on a blocked key, blocked cache', call: (key) => locked.reserve(key) },
@@ -125,20 +149,28 @@ function cases(client: Redis): Case[] {
   ];
 }
 
-function print(results: Result[]): void {
-  const baseline = results.find((r) => r.name === CONSUME);
-  const rows = results.map((r) => ({
-    'case': r.name,
-    'ops': r.ops,
-    'calls/s': Math.round(r.ops / r.seconds),
-    'round trips/call': r.roundTrips.toFixed(2),
-    'server cmds/call': r.serverCommands.toFixed(2),
-    'server µs/call': r.serverUsec.toFixed(2),
-    'client CPU µs/call': r.clientUsec.toFixed(1),
-    'p50 ms': r.p50.toFixed(2),
-    'p99 ms': r.p99.toFixed(2),
-    'vs consume': baseline ? `${((r.ops / r.seconds) / (baseline.ops / baseline.seconds)).toFixed(2)}×` : '',
-  }));
+const rate = (result: Result) => result.ops / result.seconds;
+const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** Each case's median round, and the median of its per-round ratios to `consume`. */
+function print(rounds: Result[][]): void {
+  const baseline = rounds.find((results) => results[0]?.name === CONSUME) ?? [];
+  const rows = rounds.map((results) => {
+    const r = results.toSorted((a, b) => rate(a) - rate(b))[Math.floor(results.length / 2)]!;
+    const ratios = results.map((result, round) => rate(result) / rate(baseline[round] ?? result));
+    return {
+      'case': r.name,
+      'ops': r.ops,
+      'calls/s': Math.round(rate(r)),
+      'round trips/call': r.roundTrips.toFixed(2),
+      'server cmds/call': r.serverCommands.toFixed(2),
+      'server µs/call': median(results.map((result) => result.serverUsec)).toFixed(2),
+      'client CPU µs/call': median(results.map((result) => result.clientUsec)).toFixed(1),
+      'p50 ms': r.p50.toFixed(2),
+      'p99 ms': r.p99.toFixed(2),
+      'vs consume': `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+    };
+  });
   console.log(`\nthrottle bench: ${OPS} calls per case and round (or ${TIME_LIMIT_MS / 1000} s), median of ${ROUNDS} rounds,`
     + ` ${CONCURRENCY} in flight, ${KEYS} keys, one redis-server on loopback`);
   console.table(rows);
@@ -153,6 +185,7 @@ export default async function run(): Promise<void> {
   const redis = await startRedisServer(bin);
   const client = new Redis(redis.url);
   const admin = new Redis(redis.url);
+  const second = new Redis(redis.url);
   try {
     const sent = countRoundTrips(client);
     const all = cases(client);
@@ -160,13 +193,22 @@ export default async function run(): Promise<void> {
     for (const benchCase of all) await Promise.all(Array.from({ length: 2_000 }, (_, i) => benchCase.call(`warmup${i % 50}`)));
     const rounds: Result[][] = all.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, benchCase] of all.entries()) rounds[i]?.push(await measure(admin, sent, benchCase));
+      const order = [...all.keys()];
+      if (round % 2 === 1) order.reverse();
+      for (const i of order) rounds[i]?.push(await measure(admin, sent, all[i]!));
     }
-    const rate = (result: Result) => result.ops / result.seconds;
-    print(rounds.map((results) => results.sort((a, b) => rate(a) - rate(b))[Math.floor(ROUNDS / 2)]!));
+    print(rounds);
+    const reserve = all.find((c) => c.name === RESERVE)!;
+    const consume = cases(second).find((c) => c.name === CONSUME)!;
+    const ratios: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) ratios.push(await sideBySide(reserve, consume));
+    console.log(`side by side (both at once, ${CONCURRENCY / 2} in flight each, own connections, ${ROUNDS} rounds):`
+      + ` reserve completes ${median(ratios).toFixed(2)}× the calls of consume`
+      + ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
   } finally {
     client.disconnect();
     admin.disconnect();
+    second.disconnect();
     await redis.stop();
   }
 }
