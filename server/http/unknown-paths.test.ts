@@ -38,7 +38,7 @@ describe('UnknownPaths', () => {
     );
     for (const path of [
       '/', '/login', '/login/', '/login.rsc', '/posts/1', '/old', '/docs/a/b', '/robots.txt', '/%72obots.txt',
-      '/demo/page.html', '/_next/static/chunks/x.js', '/bad%', '/caf%C3%A9',
+      '/demo/page.html', '/_next/static/chunks/x.js', '/bad%', '/caf%C3%A9', '/OLD', '/Docs/a',
     ]) expect(unknown?.has(path), path).toBe(false);
   });
 
@@ -49,9 +49,10 @@ describe('UnknownPaths', () => {
     }
   });
 
-  it('reads rewrites given as one list', () => {
-    const unknown = buildWith({ ...manifest, rewrites: [{ regex: '^/blog(?:/)?$' }] });
+  it('reads rewrites given as one list, and matches them by case when the build says so', () => {
+    const unknown = buildWith({ ...manifest, rewrites: [{ regex: '^/blog(?:/)?$' }], caseSensitive: true });
     expect(unknown?.has('/blog')).toBe(false);
+    expect(unknown?.has('/BLOG')).toBe(true);
     expect(unknown?.has('/docs')).toBe(true);
   });
 });

@@ -14,7 +14,11 @@ type RoutesManifest = {
   dynamicRoutes: RouteRegex[];
   redirects: RouteRegex[];
   rewrites: RouteRegex[] | Record<string, RouteRegex[]>;
+  caseSensitive?: boolean;
 };
+
+const anyOf = (routes: RouteRegex[], flags = '') =>
+  new RegExp(routes.map(({ regex }) => `(?:${regex})`).join('|') || '(?!)', flags);
 
 /** Next's own file server answers these with a plain 404, cheaply, and serves the build's assets. */
 const BUILD_ASSETS = '/_next/static/';
@@ -23,7 +27,7 @@ const RSC_SUFFIX = /(?:\.segments\/.*|\.rsc)$/;
 
 export class UnknownPaths {
   private constructor(
-    private readonly routes: RegExp,
+    private readonly routes: readonly RegExp[],
     private readonly publicFiles: ReadonlySet<string>,
   ) {}
 
@@ -34,11 +38,10 @@ export class UnknownPaths {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as RoutesManifest;
     const rewrites = Array.isArray(manifest.rewrites) ? manifest.rewrites : Object.values(manifest.rewrites).flat();
     // Next's internal pages (/_not-found, /_global-error) are not addresses anyone should be served.
-    const routes = [...manifest.staticRoutes, ...manifest.dynamicRoutes]
-      .filter(({ page }) => !page?.startsWith('/_'))
-      .concat(manifest.redirects, rewrites);
-    const anyRoute = new RegExp(routes.map(({ regex }) => `(?:${regex})`).join('|') || '(?!)');
-    return new UnknownPaths(anyRoute, listPublicFiles(join(dir, 'public')));
+    const pages = [...manifest.staticRoutes, ...manifest.dynamicRoutes].filter(({ page }) => !page?.startsWith('/_'));
+    // Pages match case-sensitively; redirects and rewrites ignore case unless the config says otherwise.
+    const redirected = anyOf([...manifest.redirects, ...rewrites], manifest.caseSensitive ? '' : 'i');
+    return new UnknownPaths([anyOf(pages), redirected], listPublicFiles(join(dir, 'public')));
   }
 
   /** True only when neither a route, a redirect, a rewrite nor a public file could answer `pathname`. */
@@ -54,7 +57,8 @@ export class UnknownPaths {
     // Next matches routes on the path as sent (/%6Cogin is not /login); a route spelt with
     // characters beyond ASCII can only be asked for encoded, so that spelling is decoded first.
     const spellings = /[^\p{ASCII}]/u.test(decoded) ? [pathname, decoded] : [pathname];
-    return !spellings.some((path) => this.routes.test(path) || this.routes.test(path.replace(RSC_SUFFIX, '') || '/'));
+    const forms = spellings.flatMap((path) => [path, path.replace(RSC_SUFFIX, '') || '/']);
+    return !this.routes.some((routes) => forms.some((path) => routes.test(path)));
   }
 }
 
