@@ -130,10 +130,15 @@ function cases(client: Redis): Case[] {
     blockedCache: { maxKeys: 10_000, maxStaleMs: 1_000 },
   });
   const lockedUncached = new AttemptThrottle(store, { maxAttempts: 1, windowSeconds: 600, namespace: 'bench-locked-rt', failOpen: false });
+  // Never reaches its budget: the lockout bookkeeping (TIME, one string of five numbers) on every call.
+  const locking = new AttemptThrottle(store, {
+    maxAttempts: 1_000_000_000, windowSeconds: 60, namespace: 'bench-locking', failOpen: false, lockout: { baseSeconds: 60 },
+  });
   return [
     { name: 'AttemptThrottle.hit (Redis store)', call: (key) => throttle.hit(key) },
     { name: RESERVE, call: (key) => throttle.reserve(key) },
     { name: CONSUME, call: (key) => limiter.consume(key) },
+    { name: 'reserve with a lockout policy', call: (key) => locking.reserve(key) },
     { name: 'reserve on a blocked key, no cache', call: (key) => lockedUncached.reserve(key) },
     { name: 'reserve on a blocked key, blocked cache', call: (key) => locked.reserve(key) },
     {

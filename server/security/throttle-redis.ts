@@ -9,11 +9,11 @@ import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-stor
  * Without a lockout policy a counter is a plain integer whose TTL is its window: INCR and PTTL
  * (PEXPIRE when the key is new or lost its TTL). The window is the key's expiry, kept by the Redis
  * server's own clock, so every app instance agrees whatever its clock says, without TIME.
- * With a lockout policy it is a hash of numbers (attempts, windowEnd, lockedUntil, lockouts,
- * lockoutsEnd; ms by the server's TIME): TIME, HMGET, HSET and PEXPIREAT, which re-applies the
+ * With a lockout policy it is one string "attempts:windowEnd:lockedUntil:lockouts:lockoutsEnd",
+ * times in ms by the server's clock (TIME): TIME, GET and one SET … PXAT, which re-applies the
  * expiry with every write and so also repairs a key that somehow lost its TTL.
- * A counter kept in another form (an earlier "a:b:c:d:e" string, or the other policy's form) is
- * read once by `decode` and rewritten.
+ * A counter kept in another form (the other policy's, or a hash an earlier version wrote) is read
+ * once by `decode` and rewritten.
  * ARGV: none = peek; windowMs = increment; windowMs, maxAttempts, lockBaseMs, multiplier,
  * lockMaxMs, memoryMs = increment with lockout. Returns {attempts, windowResetMs, lockedMs}.
  */
@@ -26,6 +26,9 @@ end
 local function numbers(f)
   return tonumber(f[1]) or 0, tonumber(f[2]) or 0, tonumber(f[3]) or 0, tonumber(f[4]) or 0, tonumber(f[5]) or 0
 end
+local function fields(value)
+  return numbers({string.match(value, '^(%d+):(%d+):(%d+):(%d+):(%d+)$')})
+end
 local function decode(now)
   local kind = redis.call('TYPE', key)['ok']
   if kind == 'hash' then
@@ -34,7 +37,7 @@ local function decode(now)
   if kind ~= 'string' then return 0, 0, 0, 0, 0 end
   local value = redis.call('GET', key)
   local attempts = tonumber(value)
-  if not attempts then return numbers({string.match(value, '^(%d+):(%d+):(%d+):(%d+):(%d+)$')}) end
+  if not attempts then return fields(value) end
   local ttl = redis.call('PTTL', key)
   return attempts, ttl > 0 and now + ttl or 0, 0, 0, 0
 end
@@ -69,13 +72,12 @@ if #ARGV == 1 then
 end
 
 local now = clock()
-local f = redis.pcall('HMGET', key, 'attempts', 'windowEnd', 'lockedUntil', 'lockouts', 'lockoutsEnd')
-local attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd
-if f.err then
+local value = redis.pcall('GET', key)
+local attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = 0, 0, 0, 0, 0
+if type(value) == 'string' and string.find(value, ':', 1, true) then
+  attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = fields(value)
+elseif value then
   attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = decode(now)
-  redis.call('DEL', key)
-else
-  attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = numbers(f)
 end
 local maxAttempts, lockBaseMs = tonumber(ARGV[2]), tonumber(ARGV[3])
 if windowEnd <= now then attempts, windowEnd = 0, now + windowMs end
@@ -88,9 +90,8 @@ if attempts == maxAttempts then
   windowEnd = lockedUntil
   lockoutsEnd = lockedUntil + tonumber(ARGV[6])
 end
-redis.call('HSET', key, 'attempts', attempts, 'windowEnd', windowEnd, 'lockedUntil', lockedUntil,
-  'lockouts', lockouts, 'lockoutsEnd', lockoutsEnd)
-redis.call('PEXPIREAT', key, math.max(windowEnd, lockoutsEnd))
+redis.call('SET', key, string.format('%d:%d:%d:%d:%d', attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd),
+  'PXAT', math.max(windowEnd, lockoutsEnd))
 return {attempts, windowEnd - now, math.max(0, lockedUntil - now)}
 `;
 const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');

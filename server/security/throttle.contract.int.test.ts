@@ -271,7 +271,8 @@ describe.skipIf(!redisUrl)('redis', () => {
     await redis.set(`${ns}:earlier`, `2:${inAMinute}:0:0:0`, 'PX', 60_000);
     expect(await plain.status('earlier')).toMatchObject({ attempts: 2, blocked: false });
     expect(await plain.hit('earlier')).toEqual({ attempts: 3, blocked: true, retryAfterSeconds: 60 });
-    await redis.set(`${ns}:locked`, `1:${inAMinute}:${inAMinute}:1:${inAMinute}`, 'PX', 60_000);
+    const hash = { attempts: 1, windowEnd: inAMinute, lockedUntil: inAMinute, lockouts: 1, lockoutsEnd: inAMinute };
+    await redis.multi().hset(`${ns}:locked`, hash).pexpire(`${ns}:locked`, 60_000).exec();
     expect(await locking.status('locked')).toEqual({ attempts: 1, blocked: true, retryAfterSeconds: 60 });
     expect(await locking.hit('locked')).toEqual({ attempts: 2, blocked: true, retryAfterSeconds: 60 });
     await plain.hit('switched');
