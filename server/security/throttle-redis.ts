@@ -17,8 +17,21 @@ import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-stor
  * ARGV: none = peek; windowMs = increment; windowMs, maxAttempts, lockBaseMs, multiplier,
  * lockMaxMs, memoryMs = increment with lockout. Returns {attempts, windowResetMs, lockedMs}.
  */
+// The common case comes first, before any helper is made: Redis runs the whole script on every call.
 const SCRIPT = `
 local key = KEYS[1]
+if #ARGV == 1 then
+  local attempts = redis.pcall('INCR', key)
+  if type(attempts) == 'number' then
+    local ttl = redis.call('PTTL', key)
+    if ttl < 0 then
+      ttl = tonumber(ARGV[1])
+      redis.call('PEXPIRE', key, ttl)
+    end
+    return {attempts, ttl, 0}
+  end
+end
+
 local function clock()
   local time = redis.call('TIME')
   return time[1] * 1000 + math.floor(time[2] / 1000)
@@ -55,15 +68,6 @@ end
 
 local windowMs = tonumber(ARGV[1])
 if #ARGV == 1 then
-  local attempts = redis.pcall('INCR', key)
-  if type(attempts) == 'number' then
-    local ttl = redis.call('PTTL', key)
-    if ttl < 0 then
-      ttl = windowMs
-      redis.call('PEXPIRE', key, ttl)
-    end
-    return {attempts, ttl, 0}
-  end
   local now = clock()
   local attempts, windowEnd = decode(now)
   if windowEnd <= now then attempts, windowEnd = 0, now + windowMs end
