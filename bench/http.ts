@@ -16,7 +16,7 @@ import { CONNECTIONS, type Figures, load, SECONDS } from './load';
 const TARGETS = [
   { name: 'page (/login)', path: '/login' },
   { name: 'static file (/robots.txt)', path: '/robots.txt' },
-  { name: 'unknown path (not-found page)', path: '/no-such-page' },
+  { name: 'unknown path (prebuilt not-found page)', path: '/no-such-page' },
   { name: '/api/health', path: '/api/health' },
   { name: 'tRPC query (system.ping)', path: '/api/trpc/system.ping' },
 ] as const;

@@ -12,8 +12,15 @@ const OPS = 20_000;
 const CONCURRENCY = 50;
 const KEYS = 1_000;
 const TIME_LIMIT_MS = 15_000;
-/** Rounds interleave the cases; each case reports its median round, which evens out a noisy machine. */
-const ROUNDS = 3;
+/**
+ * Rounds interleave the cases, in reverse order every other round; each case reports its median
+ * round, and its ratio to `consume` is the median of the ratios within each round, which evens
+ * out a noisy machine.
+ */
+const ROUNDS = 7;
+
+const CONSUME = 'RateLimiterRedis.consume';
+const RESERVE = 'AttemptThrottle.reserve (Redis store)';
 
 type Case = { name: string; call: (key: string) => Promise<unknown> };
 type Result = {
@@ -22,6 +29,10 @@ type Result = {
   seconds: number;
   roundTrips: number;
   serverCommands: number;
+  /** Server time per call: the scripts' own (nested commands included), or every command's when no script runs. */
+  serverUsec: number;
+  /** This process's CPU time per call (user + system): the client's share of the work. */
+  clientUsec: number;
   p50: number;
   p99: number;
 };
@@ -37,16 +48,26 @@ function countRoundTrips(client: Redis): () => number {
   return () => sent;
 }
 
-/** Commands the server executed, from INFO commandstats (commands run inside Lua scripts included). */
-async function serverCommands(admin: Redis): Promise<number> {
+type ServerWork = { commands: number; usec: number; scriptUsec: number };
+
+/** Commands the server ran and its time in them, from INFO commandstats (commands inside scripts included). */
+async function serverWork(admin: Redis): Promise<ServerWork> {
   const info = await admin.info('commandstats');
-  return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  const work = { commands: 0, usec: 0, scriptUsec: 0 };
+  for (const [, name, calls, usec] of info.matchAll(/cmdstat_(\w+):calls=(\d+),usec=(\d+)/g)) {
+    work.commands += Number(calls);
+    if (name === 'info') continue;
+    work.usec += Number(usec);
+    if (name === 'evalsha' || name === 'eval') work.scriptUsec += Number(usec);
+  }
+  return work;
 }
 
 async function measure(admin: Redis, sent: () => number, { name, call }: Case): Promise<Result> {
   const latencies: number[] = [];
-  const [sentBefore, commandsBefore] = [sent(), await serverCommands(admin)];
+  const [sentBefore, before] = [sent(), await serverWork(admin)];
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   const worker = async () => {
     while (next < OPS && performance.now() - started < TIME_LIMIT_MS) {
@@ -58,9 +79,12 @@ async function measure(admin: Redis, sent: () => number, { name, call }: Case): 
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const ops = latencies.length;
   // The INFO call itself counts as one server command.
-  const commands = (await serverCommands(admin)) - commandsBefore - 1;
+  const after = await serverWork(admin);
+  const commands = after.commands - before.commands - 1;
+  const scriptUsec = after.scriptUsec - before.scriptUsec;
   latencies.sort((a, b) => a - b);
   const percentile = (p: number) => latencies[Math.min(ops - 1, Math.floor(ops * p))] ?? 0;
   const roundTrips = (sent() - sentBefore) / ops;
@@ -70,9 +94,30 @@ async function measure(admin: Redis, sent: () => number, { name, call }: Case): 
     seconds,
     roundTrips,
     serverCommands: commands / ops,
+    clientUsec: (cpu.user + cpu.system) / ops,
+    serverUsec: (scriptUsec || after.usec - before.usec) / ops,
     p50: percentile(0.5),
     p99: percentile(0.99),
   };
+}
+
+/**
+ * `reserve` and `consume` at once, each on its own connection with half the calls in flight, until
+ * OPS calls in all: both meet the machine at the same moments, so the ratio of the calls each
+ * completed says which is faster even when a neighbour's load swings the rounds above.
+ */
+async function sideBySide(reserve: Case, consume: Case): Promise<number> {
+  let started = 0;
+  const done = [0, 0];
+  const deadline = performance.now() + TIME_LIMIT_MS;
+  const workers = [reserve, consume].flatMap(({ call }, i) => Array.from({ length: CONCURRENCY / 2 }, async () => {
+    while (started < OPS && performance.now() < deadline) {
+      await call(`user${started++ % KEYS}@example.com`);
+      done[i] = (done[i] ?? 0) + 1;
+    }
+  }));
+  await Promise.all(workers);
+  return (done[0] ?? 0) / Math.max(1, done[1] ?? 0);
 }
 
 function cases(client: Redis): Case[] {
@@ -85,10 +130,15 @@ function cases(client: Redis): Case[] {
     blockedCache: { maxKeys: 10_000, maxStaleMs: 1_000 },
   });
   const lockedUncached = new AttemptThrottle(store, { maxAttempts: 1, windowSeconds: 600, namespace: 'bench-locked-rt', failOpen: false });
+  // Never reaches its budget: the lockout bookkeeping (TIME, one string of five numbers) on every call.
+  const locking = new AttemptThrottle(store, {
+    maxAttempts: 1_000_000_000, windowSeconds: 60, namespace: 'bench-locking', failOpen: false, lockout: { baseSeconds: 60 },
+  });
   return [
     { name: 'AttemptThrottle.hit (Redis store)', call: (key) => throttle.hit(key) },
-    { name: 'AttemptThrottle.reserve (Redis store)', call: (key) => throttle.reserve(key) },
-    { name: 'RateLimiterRedis.consume', call: (key) => limiter.consume(key) },
+    { name: RESERVE, call: (key) => throttle.reserve(key) },
+    { name: CONSUME, call: (key) => limiter.consume(key) },
+    { name: 'reserve with a lockout policy', call: (key) => locking.reserve(key) },
     { name: 'reserve on a blocked key, no cache', call: (key) => lockedUncached.reserve(key) },
     { name: 'reserve on a blocked key, blocked cache', call: (key) => locked.reserve(key) },
     {
@@ -104,18 +154,28 @@ function cases(client: Redis): Case[] {
   ];
 }
 
-function print(results: Result[]): void {
-  const baseline = results[0];
-  const rows = results.map((r) => ({
-    'case': r.name,
-    'ops': r.ops,
-    'calls/s': Math.round(r.ops / r.seconds),
-    'round trips/call': r.roundTrips.toFixed(2),
-    'server cmds/call': r.serverCommands.toFixed(2),
-    'p50 ms': r.p50.toFixed(2),
-    'p99 ms': r.p99.toFixed(2),
-    'vs hit': baseline ? `${((r.ops / r.seconds) / (baseline.ops / baseline.seconds)).toFixed(2)}×` : '',
-  }));
+const rate = (result: Result) => result.ops / result.seconds;
+const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** Each case's median round, and the median of its per-round ratios to `consume`. */
+function print(rounds: Result[][]): void {
+  const baseline = rounds.find((results) => results[0]?.name === CONSUME) ?? [];
+  const rows = rounds.map((results) => {
+    const r = results.toSorted((a, b) => rate(a) - rate(b))[Math.floor(results.length / 2)]!;
+    const ratios = results.map((result, round) => rate(result) / rate(baseline[round] ?? result));
+    return {
+      'case': r.name,
+      'ops': r.ops,
+      'calls/s': Math.round(rate(r)),
+      'round trips/call': r.roundTrips.toFixed(2),
+      'server cmds/call': r.serverCommands.toFixed(2),
+      'server µs/call': median(results.map((result) => result.serverUsec)).toFixed(2),
+      'client CPU µs/call': median(results.map((result) => result.clientUsec)).toFixed(1),
+      'p50 ms': r.p50.toFixed(2),
+      'p99 ms': r.p99.toFixed(2),
+      'vs consume': `${median(ratios).toFixed(2)}× (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+    };
+  });
   console.log(`\nthrottle bench: ${OPS} calls per case and round (or ${TIME_LIMIT_MS / 1000} s), median of ${ROUNDS} rounds,`
     + ` ${CONCURRENCY} in flight, ${KEYS} keys, one redis-server on loopback`);
   console.table(rows);
@@ -130,6 +190,7 @@ export default async function run(): Promise<void> {
   const redis = await startRedisServer(bin);
   const client = new Redis(redis.url);
   const admin = new Redis(redis.url);
+  const second = new Redis(redis.url);
   try {
     const sent = countRoundTrips(client);
     const all = cases(client);
@@ -137,13 +198,22 @@ export default async function run(): Promise<void> {
     for (const benchCase of all) await Promise.all(Array.from({ length: 2_000 }, (_, i) => benchCase.call(`warmup${i % 50}`)));
     const rounds: Result[][] = all.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, benchCase] of all.entries()) rounds[i]?.push(await measure(admin, sent, benchCase));
+      const order = [...all.keys()];
+      if (round % 2 === 1) order.reverse();
+      for (const i of order) rounds[i]?.push(await measure(admin, sent, all[i]!));
     }
-    const rate = (result: Result) => result.ops / result.seconds;
-    print(rounds.map((results) => results.sort((a, b) => rate(a) - rate(b))[Math.floor(ROUNDS / 2)]!));
+    print(rounds);
+    const reserve = all.find((c) => c.name === RESERVE)!;
+    const consume = cases(second).find((c) => c.name === CONSUME)!;
+    const ratios: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) ratios.push(await sideBySide(reserve, consume));
+    console.log(`side by side (both at once, ${CONCURRENCY / 2} in flight each, own connections, ${ROUNDS} rounds):`
+      + ` reserve completes ${median(ratios).toFixed(2)}× the calls of consume`
+      + ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
   } finally {
     client.disconnect();
     admin.disconnect();
+    second.disconnect();
     await redis.stop();
   }
 }

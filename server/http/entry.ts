@@ -16,6 +16,7 @@ import { checkRequestLine } from './request-line';
 import { UpgradeGate } from './upgrade';
 import { markHttpEntryRunning } from './client-address';
 import { LoadShedder, publishPressure } from './load-shedding';
+import { UnknownPaths, writeNotFound } from './unknown-paths';
 
 export function recordPeerAddress(req: IncomingMessage): void {
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go
@@ -41,23 +42,26 @@ function refuse(req: IncomingMessage, res: ServerResponse, refused: Refusal, con
   req.resume();
 }
 
-type Screened = Refusal | { redirect: string } | null;
+type Screened = Refusal | { redirect: string } | { notFound: string } | null;
 
 /** What the entry answers itself, or null to hand the request on (its chunked body, if any, held until whole). */
-async function screen(req: IncomingMessage, res: ServerResponse, config: Config, dev: boolean): Promise<Screened> {
+async function screen(
+  req: IncomingMessage, res: ServerResponse, config: Config, dev: boolean, unknownPaths: UnknownPaths | null,
+): Promise<Screened> {
   const badLine = checkRequestLine(req);
   if (badLine) return badLine;
   const url = req.url ?? '/';
   const reading = req.method === 'GET' || req.method === 'HEAD';
   const ownOrigin = dev && reading ? devOriginRedirect(req.headers.host, config.appOrigin) : null;
   if (ownOrigin) return { redirect: `${ownOrigin}${url}` };
-  const limit = bodyLimitFor(req.method ?? '', url.split('?', 1)[0] ?? '/', config);
+  const pathname = url.split('?', 1)[0] ?? '/';
+  const limit = bodyLimitFor(req.method ?? '', pathname, config);
   const declared = declaredBodyRefusal(req.headers['content-length'], limit);
   if (declared) return declared;
   // A client that waits for `100 Continue` is told to send its body only once the request passed.
   if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
   if (hasChunkedBody(req) && !(await holdChunkedBody(req, limit))) return bodyTooLarge(limit);
-  return null;
+  return reading && unknownPaths?.has(pathname) ? { notFound: pathname } : null;
 }
 
 const upgradeGates = new WeakMap<Server, UpgradeGate>();
@@ -72,9 +76,10 @@ export function closeUpgradedSockets(server: Server): void {
 }
 
 export async function startHttpEntry(config: Config, options: { dev: boolean; dir?: string }): Promise<Server> {
+  const dir = options.dir ?? process.cwd();
   const app = next({
     dev: options.dev,
-    dir: options.dir ?? process.cwd(),
+    dir,
     hostname: config.host,
     port: config.port,
     // Next attaches its own `upgrade` listener to the server it is given (else the first request's)
@@ -85,6 +90,8 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
   const handle = app.getRequestHandler();
   await app.prepare();
   markHttpEntryRunning();
+  // Development compiles routes on demand, so only a production build says which paths none serves.
+  const unknownPaths = options.dev ? null : UnknownPaths.fromBuild(dir);
 
   const server = createServer(
     {
@@ -106,11 +113,12 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
     recordPeerAddress(req);
     const closed = shedder.arrive(res);
     if (closed) return refuse(req, res, closed, config);
-    screen(req, res, config, options.dev)
+    screen(req, res, config, options.dev, unknownPaths)
       .then((screened) => {
         const answer = screened ?? shedder.admit(req, res);
         if (answer === null) return void handle(req, res);
         if ('redirect' in answer) return void res.writeHead(307, { Location: answer.redirect }).end();
+        if ('notFound' in answer) return writeNotFound(res, answer.notFound, config.production);
         refuse(req, res, answer, config);
       })
       .catch((error: unknown) => {

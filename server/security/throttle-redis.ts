@@ -6,42 +6,95 @@ import Redis, { type Cluster, type RedisOptions } from 'ioredis';
 import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-store';
 
 /**
- * KEYS[1] is one string "attempts:windowEnd:lockedUntil:lockouts:lockoutsEnd", times in ms by
- * the Redis server's clock (TIME), so every app instance agrees whatever its own clock says:
- * TIME, GET and one SET … PXAT per call (Redis ≥ 6.2), which re-applies the expiry with every
- * write and so also repairs a key that somehow lost its TTL. A counter an earlier version kept
- * as a hash is read once with HMGET and rewritten as a string.
- * ARGV: 'peek' | 'increment', windowMs, maxAttempts, lockBaseMs (0 = no lockout), multiplier,
- * lockMaxMs, memoryMs. Returns {attempts, windowResetMs, lockedMs}.
+ * Without a lockout policy a counter is a plain integer whose TTL is its window: INCR and PTTL
+ * (PEXPIRE when the key is new or lost its TTL). The window is the key's expiry, kept by the Redis
+ * server's own clock, so every app instance agrees whatever its clock says, without TIME.
+ * With a lockout policy it is one string "attempts:windowEnd:lockedUntil:lockouts:lockoutsEnd",
+ * times in ms by the server's clock (TIME): TIME, GET and one SET … PXAT, which re-applies the
+ * expiry with every write and so also repairs a key that somehow lost its TTL.
+ * A counter kept in another form (the other policy's, or a hash an earlier version wrote) is read
+ * once by `decode` and rewritten.
+ * ARGV: none = peek; windowMs = increment; windowMs, maxAttempts, lockBaseMs, multiplier,
+ * lockMaxMs, memoryMs = increment with lockout. Returns {attempts, windowResetMs, lockedMs}.
  */
+// The common case comes first, before any helper is made: Redis runs the whole script on every call.
 const SCRIPT = `
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local value = redis.pcall('GET', KEYS[1])
-local f = {}
-if type(value) == 'string' then
-  f = {string.match(value, '^(%d+):(%d+):(%d+):(%d+):(%d+)$')}
-elseif type(value) == 'table' and value.err then
-  f = redis.call('HMGET', KEYS[1], 'attempts', 'windowEnd', 'lockedUntil', 'lockouts', 'lockoutsEnd')
+local key = KEYS[1]
+if #ARGV == 1 then
+  local attempts = redis.pcall('INCR', key)
+  if type(attempts) == 'number' then
+    local ttl = redis.call('PTTL', key)
+    if ttl < 0 then
+      ttl = tonumber(ARGV[1])
+      redis.call('PEXPIRE', key, ttl)
+    end
+    return {attempts, ttl, 0}
+  end
 end
-local attempts, windowEnd = tonumber(f[1]) or 0, tonumber(f[2]) or 0
-local lockedUntil, lockouts, lockoutsEnd = tonumber(f[3]) or 0, tonumber(f[4]) or 0, tonumber(f[5]) or 0
-if ARGV[1] == 'peek' then
-  if windowEnd <= now then return {0, 0, math.max(0, lockedUntil - now)} end
+
+local function clock()
+  local time = redis.call('TIME')
+  return time[1] * 1000 + math.floor(time[2] / 1000)
+end
+local function numbers(f)
+  return tonumber(f[1]) or 0, tonumber(f[2]) or 0, tonumber(f[3]) or 0, tonumber(f[4]) or 0, tonumber(f[5]) or 0
+end
+local function fields(value)
+  return numbers({string.match(value, '^(%d+):(%d+):(%d+):(%d+):(%d+)$')})
+end
+local function decode(now)
+  local kind = redis.call('TYPE', key)['ok']
+  if kind == 'hash' then
+    return numbers(redis.call('HMGET', key, 'attempts', 'windowEnd', 'lockedUntil', 'lockouts', 'lockoutsEnd'))
+  end
+  if kind ~= 'string' then return 0, 0, 0, 0, 0 end
+  local value = redis.call('GET', key)
+  local attempts = tonumber(value)
+  if not attempts then return fields(value) end
+  local ttl = redis.call('PTTL', key)
+  return attempts, ttl > 0 and now + ttl or 0, 0, 0, 0
+end
+
+if #ARGV == 0 then
+  local value = redis.pcall('GET', key)
+  if not value then return {0, 0, 0} end
+  local attempts = tonumber(value)
+  if attempts then return {attempts, math.max(0, redis.call('PTTL', key)), 0} end
+  local now = clock()
+  local attempts, windowEnd, lockedUntil = decode(now)
+  if windowEnd <= now then attempts, windowEnd = 0, now end
   return {attempts, windowEnd - now, math.max(0, lockedUntil - now)}
 end
-local windowMs, maxAttempts, lockBaseMs = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+
+local windowMs = tonumber(ARGV[1])
+if #ARGV == 1 then
+  local now = clock()
+  local attempts, windowEnd = decode(now)
+  if windowEnd <= now then attempts, windowEnd = 0, now + windowMs end
+  redis.call('SET', key, attempts + 1, 'PXAT', windowEnd)
+  return {attempts + 1, windowEnd - now, 0}
+end
+
+local now = clock()
+local value = redis.pcall('GET', key)
+local attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = 0, 0, 0, 0, 0
+if type(value) == 'string' and string.find(value, ':', 1, true) then
+  attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = fields(value)
+elseif value then
+  attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = decode(now)
+end
+local maxAttempts, lockBaseMs = tonumber(ARGV[2]), tonumber(ARGV[3])
 if windowEnd <= now then attempts, windowEnd = 0, now + windowMs end
 if lockoutsEnd <= now then lockouts = 0 end
 attempts = attempts + 1
-if lockBaseMs > 0 and attempts == maxAttempts then
-  local lockMs = math.min(lockBaseMs * tonumber(ARGV[5]) ^ math.min(lockouts, 50), tonumber(ARGV[6]))
+if attempts == maxAttempts then
+  local lockMs = math.min(lockBaseMs * tonumber(ARGV[4]) ^ math.min(lockouts, 50), tonumber(ARGV[5]))
   lockouts = lockouts + 1
   lockedUntil = now + math.floor(lockMs)
   windowEnd = lockedUntil
-  lockoutsEnd = lockedUntil + tonumber(ARGV[7])
+  lockoutsEnd = lockedUntil + tonumber(ARGV[6])
 end
-redis.call('SET', KEYS[1], string.format('%d:%d:%d:%d:%d', attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd),
+redis.call('SET', key, string.format('%d:%d:%d:%d:%d', attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd),
   'PXAT', math.max(windowEnd, lockoutsEnd))
 return {attempts, windowEnd - now, math.max(0, lockedUntil - now)}
 `;
@@ -51,12 +104,13 @@ export class RedisThrottleStore implements ThrottleStore {
   constructor(private readonly client: Redis | Cluster) {}
 
   peek(key: string): Promise<CounterState> {
-    return this.run(key, ['peek']);
+    return this.run(key, []);
   }
 
   increment(key: string, { windowMs, maxAttempts, lockout }: CounterPolicy): Promise<CounterState> {
-    const { baseMs = 0, multiplier = 1, maxMs = 0, memoryMs = 0 } = lockout ?? {};
-    return this.run(key, ['increment', windowMs, maxAttempts, baseMs, multiplier, maxMs, memoryMs]);
+    if (!lockout) return this.run(key, [windowMs]);
+    const { baseMs, multiplier, maxMs, memoryMs } = lockout;
+    return this.run(key, [windowMs, maxAttempts, baseMs, multiplier, maxMs, memoryMs]);
   }
 
   async delete(key: string): Promise<void> {

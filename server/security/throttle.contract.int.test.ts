@@ -260,6 +260,27 @@ describe.skipIf(!redisUrl)('redis', () => {
     expect(ttl).toBeLessThanOrEqual(110_000);
   });
 
+  it('carries on counting a counter kept in an earlier form or under the other policy', async () => {
+    const ns = namespace();
+    const inAMinute = Date.now() + 60_000;
+    const plain = new AttemptThrottle(redis, { maxAttempts: 3, windowSeconds: 60, namespace: ns, failOpen: false });
+    const locking = new AttemptThrottle(
+      redis,
+      { maxAttempts: 3, windowSeconds: 60, namespace: ns, failOpen: false, lockout: { baseSeconds: 30 } },
+    );
+    await redis.set(`${ns}:earlier`, `2:${inAMinute}:0:0:0`, 'PX', 60_000);
+    expect(await plain.status('earlier')).toMatchObject({ attempts: 2, blocked: false });
+    expect(await plain.hit('earlier')).toEqual({ attempts: 3, blocked: true, retryAfterSeconds: 60 });
+    const hash = { attempts: 1, windowEnd: inAMinute, lockedUntil: inAMinute, lockouts: 1, lockoutsEnd: inAMinute };
+    await redis.multi().hset(`${ns}:locked`, hash).pexpire(`${ns}:locked`, 60_000).exec();
+    expect(await locking.status('locked')).toEqual({ attempts: 1, blocked: true, retryAfterSeconds: 60 });
+    expect(await locking.hit('locked')).toEqual({ attempts: 2, blocked: true, retryAfterSeconds: 60 });
+    await plain.hit('switched');
+    await plain.hit('switched');
+    expect(await locking.hit('switched')).toEqual({ attempts: 3, blocked: true, retryAfterSeconds: 30 });
+    expect(await plain.hit('switched')).toMatchObject({ attempts: 4, blocked: true });
+  });
+
   it('runs the script again after the server forgot it (SCRIPT FLUSH)', async () => {
     const throttle = throttleOn(store);
     await throttle.hit('k');

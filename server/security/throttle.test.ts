@@ -205,7 +205,7 @@ describe('AttemptThrottle', () => {
     const client = { evalsha, eval: vi.fn(), defineCommand: vi.fn(), del: vi.fn() };
     const throttle = new AttemptThrottle(client as never, { maxAttempts: 3, windowSeconds: 60, namespace: 'ns', failOpen: false });
     expect(await throttle.hit('k')).toEqual({ attempts: 1, blocked: false, retryAfterSeconds: 0 });
-    expect(evalsha).toHaveBeenCalledWith(expect.stringMatching(/^[0-9a-f]{40}$/), 1, 'ns:k', 'increment', 60_000, 3, 0, 1, 0, 0);
+    expect(evalsha).toHaveBeenCalledWith(expect.stringMatching(/^[0-9a-f]{40}$/), 1, 'ns:k', 60_000);
   });
 
   it('refuses nonsensical options', () => {
