@@ -27,8 +27,13 @@ export async function guessInParallel({ fleet, sql, flows }: FleetContext, disru
   const guess = (i: number) => attacker.mutation('auth.login', { email, password: `wrong guess number ${i}` });
   const guesses = Promise.all(Array.from({ length: 60 }, (_, i) => guess(i)));
   const [replies] = await Promise.all([guesses, disruption.during?.()]);
-  const statuses: Record<number, number> = {};
-  for (const reply of replies) statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
+  // 503s the entry sheds (more sign-ins at once than an instance hashes and queues) are counted
+  // apart from the store's: neither verifies a password.
+  const statuses: Partial<Record<number | 'shed', number>> = {};
+  for (const reply of replies) {
+    const status = reply.headers.get('x-shed-reason') === 'sign-ins' ? 'shed' : reply.status;
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  }
   return { statuses, verified: await failures(sql, email) };
 }
 
@@ -37,7 +42,8 @@ export async function expectPairBudgetHolds(context: FleetContext): Promise<void
   const { statuses, verified } = await guessInParallel(context);
   expect(verified).toBeLessThanOrEqual(PAIR_BUDGET);
   expect(statuses[401] ?? 0).toBe(verified);
-  expect((statuses[401] ?? 0) + (statuses[429] ?? 0) + (statuses[503] ?? 0), JSON.stringify(statuses)).toBe(60);
+  const refused = (statuses[429] ?? 0) + (statuses[503] ?? 0) + (statuses.shed ?? 0);
+  expect((statuses[401] ?? 0) + refused, JSON.stringify(statuses)).toBe(60);
 }
 
 export async function expectApiBudgetIsGlobal({ fleet }: FleetContext): Promise<void> {
