@@ -140,7 +140,8 @@ describe('login throttling (attack tests)', () => {
     expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(again.error?.data.retryAfterSeconds).toBe(Number(again.headers.get('retry-after')));
     const [row] = await sql<{ n: number }[]>`select count(*)::int as n from audit_events where event = 'login_blocked' and ip = ${attacker.ip}`;
-    expect(row?.n).toBeGreaterThanOrEqual(1); // refusals leave a trace (counted per window: server/auth/refusals.int.test.ts)
+    // Refusals leave a trace, counted per window (server/auth/refusals.int.test.ts).
+    expect(row?.n).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps the owner able to sign in from a browser they used before while the account budget is burnt elsewhere', async () => {
