@@ -10,16 +10,14 @@ import { getAuthThrottles } from './login-throttles';
 import { UserAuthService } from './user-auth-service';
 
 export function getAuthService(): UserAuthService {
-  return processSingleton('auth-service', () => {
-    return new UserAuthService({
-      db: getDb(),
-      throttles: getAuthThrottles(),
-      audit: getAuditLog(),
-      appOrigin: getConfig().appOrigin,
-      sessionPolicy: sessionPolicy(),
-      afterResponse: runAfterResponse,
-      afterCommit: deliverMailSoon,
-      onAccountLocked: mailUnlockLink,
-    });
-  });
+  return processSingleton('auth-service', () => new UserAuthService({
+    db: getDb(),
+    throttles: getAuthThrottles(),
+    audit: getAuditLog(),
+    appOrigin: getConfig().appOrigin,
+    sessionPolicy: sessionPolicy(),
+    afterResponse: runAfterResponse,
+    afterCommit: deliverMailSoon,
+    onAccountLocked: mailUnlockLink,
+  }));
 }
