@@ -69,6 +69,11 @@ export async function signInFigures(app: RunningApp, databaseUrl: string): Promi
   const bare = await bareArgon2PerCore(hash);
 
   const idle = await load(`${app.origin}/api/health`, { connections: 1, duration: 3 });
+  // The floor: the same flood of requests the entry refuses on their first line (405), none of them a sign-in.
+  const [, besideRefusals] = await Promise.all([
+    load(app.origin, { connections: 64, method: 'PATCH' }),
+    load(`${app.origin}/api/health`, { connections: 1 }),
+  ]);
   let worstP99 = 0;
   const unknownEmail = () => JSON.stringify({ email: `flood-${randomUUID()}@example.com`, password: PASSWORD });
   const [flood, busy] = await Promise.all([
@@ -94,6 +99,7 @@ export async function signInFigures(app: RunningApp, databaseUrl: string): Promi
     'sign-in flood, 64 connections, unknown emails': row(flood),
     '/api/health idle': row(idle),
     '/api/health during the flood': row(busy),
+    '/api/health during a flood of 405s (64 connections)': row(besideRefusals),
     'event-loop delay p99 during the flood (worst 500 ms window)': { 'p99 ms': worstP99 },
   });
 }
