@@ -89,6 +89,9 @@ export async function signInFigures(app: RunningApp, databaseUrl: string): Promi
     }),
   ]);
 
+  // A 500 is a bug, not a figure: show what the server logged for the first few.
+  const failures = app.output().split('\n').filter((line) => line.includes('"level":50')).slice(0, 3);
+  if (failures.length > 0) console.log(`\nerrors the server logged:\n${failures.join('\n')}`);
   const row = ({ rps, p50, p99, statuses }: Figures) => ({ 'per s': rps, 'p50 ms': p50, 'p99 ms': p99, statuses });
   console.log(`\nsign-ins (${availableParallelism()} cores):`);
   console.table({
