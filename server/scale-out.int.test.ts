@@ -135,7 +135,9 @@ describe.skipIf(!bin)('several instances behind nginx', () => {
       const clients = await Promise.all(Array.from({ length: 12 }, () => context.fleet.client().start()));
       const replies = await Promise.all(clients.map((client, i) => secret.use(client, token, i)));
       expect(replies.filter((reply) => reply.status === 200)).toHaveLength(1);
-      expect(replies.filter((reply) => reply.status === 400)).toHaveLength(11);
+      // Refused by the token (400) or, when nginx hands one instance more than it hashes at once, by its entry.
+      const refused = replies.filter((reply) => reply.status === 400 || reply.headers.get('x-shed-reason') === 'sign-ins');
+      expect(refused).toHaveLength(11);
     });
 
     it('one recovery code offered by 12 pending sign-ins at once, across the three instances, signs in once', async () => {

@@ -10,6 +10,7 @@ import type { SecurityEventName } from '@/server/security/audit';
 import { ForbiddenError, TooManyRequestsError } from '@/server/security/errors';
 import { CLIENT_IP_HEADER } from '@/server/security/headers';
 import { toTRPCError } from './error-mapping';
+import { isFirstRefusalOfWindow } from './refusal-audit';
 
 export type CreateContextOptions = { headers: Headers; resHeaders: Headers; path?: string; method?: string };
 
@@ -49,8 +50,8 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-// 429s are audited too (a login blocked by its throttle becomes "login_blocked"); their number is
-// bounded by the per-IP API budget that middleware.ts spends before any procedure runs.
+// 429s are audited too (a login blocked by its throttle becomes "login_blocked"), once per window
+// for each client and procedure with the number of the others (./refusal-audit.ts).
 const AUDITED: Partial<Record<string, SecurityEventName>> = {
   UNAUTHORIZED: 'unauthenticated_access',
   FORBIDDEN: 'permission_denied',
@@ -84,9 +85,11 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
   const event = auditEventFor(mapped.code, mapped.cause, path);
   if (event && !ctx.refusal.audited) {
     ctx.refusal.audited = true;
-    const session = await ctx.session().catch(() => null);
     const details = { procedure: path, type, reason: mapped.message };
-    await getAuditLog().record(auditEntry(requestInfo(ctx), event, session?.userId ?? null, details));
+    const entry = auditEntry(requestInfo(ctx), event, null, details);
+    if (mapped.code === 'TOO_MANY_REQUESTS' && !isFirstRefusalOfWindow(entry)) return { ...result, error: mapped };
+    const session = await ctx.session().catch(() => null);
+    await getAuditLog().record({ ...entry, userId: session?.userId ?? null });
   }
   return { ...result, error: mapped };
 });

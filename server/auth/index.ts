@@ -4,28 +4,20 @@ import { getConfig } from '@/server/core/config';
 import { getDb } from '@/server/core/db';
 import { processSingleton } from '@/server/core/singleton';
 import { deliverMailSoon } from '@/server/mail';
-import { limitPasswordHashing } from '@/server/security/password';
 import { runAfterResponse } from './background';
 import { sessionPolicy } from './request-session';
 import { getAuthThrottles } from './login-throttles';
 import { UserAuthService } from './user-auth-service';
 
 export function getAuthService(): UserAuthService {
-  return processSingleton('auth-service', () => {
-    const { load } = getConfig();
-    limitPasswordHashing({
-      maxConcurrent: load.passwordHashConcurrency || undefined,
-      maxWaitMs: load.passwordHashWaitMs,
-    });
-    return new UserAuthService({
-      db: getDb(),
-      throttles: getAuthThrottles(),
-      audit: getAuditLog(),
-      appOrigin: getConfig().appOrigin,
-      sessionPolicy: sessionPolicy(),
-      afterResponse: runAfterResponse,
-      afterCommit: deliverMailSoon,
-      onAccountLocked: mailUnlockLink,
-    });
-  });
+  return processSingleton('auth-service', () => new UserAuthService({
+    db: getDb(),
+    throttles: getAuthThrottles(),
+    audit: getAuditLog(),
+    appOrigin: getConfig().appOrigin,
+    sessionPolicy: sessionPolicy(),
+    afterResponse: runAfterResponse,
+    afterCommit: deliverMailSoon,
+    onAccountLocked: mailUnlockLink,
+  }));
 }

@@ -37,6 +37,14 @@ export type LockoutListener = (
 /** Whether this browser was trusted by the account at its code step, under its current credentials. */
 export type TrustedBrowserLookup = (account: { id: string; credentialEpoch: number }) => Promise<boolean>;
 
+/** `knownDevice` is null when the browser sent no device cookie: then no account can exempt it. */
+export type LoginInput = {
+  email: string;
+  password: string;
+  knownDevice: KnownDeviceLookup | null;
+  trustedBrowser?: TrustedBrowserLookup;
+};
+
 type Dependencies = {
   db: Database;
   throttles: AuthThrottles;
@@ -121,22 +129,25 @@ export class UserAuthService {
    * answer as a wrong password, so neither the answer nor its timing reveals them.
    */
   async login(
-    input: { email: string; password: string; knownDevice: KnownDeviceLookup; trustedBrowser?: TrustedBrowserLookup },
+    input: LoginInput,
     request: RequestInfo,
   ): Promise<LoginResult> {
     const { throttles } = this.deps;
+    const ipKey = ipBucket(request.ip);
+    const pairKey = `${input.email}|${ipKey}`;
+    // The budgets that need no account row are reserved before it is looked up, so a refusal (a
+    // blocked key is answered in-process) costs no query: the pair's always, and without a device
+    // cookie, which nothing can exempt, the IP's and the account's too.
+    await throttles.loginPair.reserveOrThrow(pairKey);
+    const strangerBudget = input.knownDevice ? undefined : await this.reserveAsStranger(input.email, ipKey);
     const [user] = await this.deps.db.select().from(users).where(eq(users.email, input.email));
     const passwordHash = user?.activatedAt ? user.passwordHash : null;
     // A browser the owner signed in from before spends its own budget instead of the account's and
     // the IP's, so a shared address (NAT, CGNAT) cannot lock out the people behind it.
-    const deviceId = user && passwordHash ? input.knownDevice(user) : null;
+    const deviceId = user && passwordHash ? (input.knownDevice?.(user) ?? null) : null;
     const deviceKey = deviceId ? `${deviceId}|${input.email}` : null;
-    const pairKey = `${input.email}|${ipBucket(request.ip)}`;
-    if (!deviceKey) await throttles.loginIp.reserveOrThrow(ipBucket(request.ip));
-    await throttles.loginPair.reserveOrThrow(pairKey);
-    // Keyed by email, not user id, so a blocked budget looks the same for unknown addresses.
     if (deviceKey) await throttles.loginDevice.reserveOrThrow(deviceKey);
-    const accountBudget = deviceKey ? null : await throttles.loginAccount.reserveOrThrow(input.email);
+    const accountBudget = deviceKey ? null : (strangerBudget ?? (await this.reserveAsStranger(input.email, ipKey)));
     const valid = passwordHash
       ? await verifyPassword(passwordHash, input.password)
       : await verifyDummyPassword(input.password);
@@ -175,6 +186,13 @@ export class UserAuthService {
       await this.deps.audit.record(auditEntry(request, 'login_success', user.id, details), auditSink(tx));
       return { userId: user.id, ...session, pendingSecondFactor, credentialEpoch: current.credentialEpoch };
     });
+  }
+
+  /** The budgets a browser spends when no account exempts it: its IP's and the account's. */
+  private async reserveAsStranger(email: string, ipKey: string) {
+    await this.deps.throttles.loginIp.reserveOrThrow(ipKey);
+    // Keyed by email, not user id, so a blocked budget looks the same for unknown addresses.
+    return this.deps.throttles.loginAccount.reserveOrThrow(email);
   }
 
   /** Throttled per address and per IP; never locks the account; answered before the account is looked at. */

@@ -17,6 +17,8 @@ import { UpgradeGate } from './upgrade';
 import { markHttpEntryRunning } from './client-address';
 import { LoadShedder, publishPressure } from './load-shedding';
 import { UnknownPaths, writeNotFound } from './unknown-paths';
+import { limitPasswordHashing, passwordHashingCapacity } from '../security/password';
+import { publishSignInLoad, SignInAdmission } from './sign-in-admission';
 
 export function recordPeerAddress(req: IncomingMessage): void {
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go
@@ -88,6 +90,10 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
     httpServer: options.dev ? undefined : createServer(),
   });
   const handle = app.getRequestHandler();
+  limitPasswordHashing({
+    maxConcurrent: config.load.passwordHashConcurrency || undefined,
+    maxWaitMs: config.load.passwordHashWaitMs,
+  });
   await app.prepare();
   markHttpEntryRunning();
   // Development compiles routes on demand, so only a production build says which paths none serves.
@@ -109,13 +115,15 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
   shedders.set(server, shedder);
   publishPressure(shedder);
   server.once('close', () => shedder.stop());
+  const signIns = new SignInAdmission(passwordHashingCapacity(), (refused) => shedder.countShed(refused));
+  publishSignInLoad(signIns);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     recordPeerAddress(req);
     const closed = shedder.arrive(res);
     if (closed) return refuse(req, res, closed, config);
     screen(req, res, config, options.dev, unknownPaths)
       .then((screened) => {
-        const answer = screened ?? shedder.admit(req, res);
+        const answer = screened ?? signIns.admit(req, res) ?? shedder.admit(req, res);
         if (answer === null) return void handle(req, res);
         if ('redirect' in answer) return void res.writeHead(307, { Location: answer.redirect }).end();
         if ('notFound' in answer) return writeNotFound(res, answer.notFound, config.production);

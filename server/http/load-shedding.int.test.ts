@@ -1,5 +1,6 @@
 // Load shedding at the entry and the password-hashing gate, against the built app: a cap on
-// requests in flight, event-loop lag, a sign-in flood, and throttled sign-ins that never hash.
+// requests in flight, event-loop lag, a sign-in flood answered by the entry, and throttled sign-ins
+// that never hash.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningApp, startApp } from '@/test/app';
 import { TestClient } from '@/test/client';
@@ -13,6 +14,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Health = {
   pressure: { underPressure: boolean; requestsInFlight: number; eventLoopDelayMs: number; shed: number };
   passwordHashing: GateLoad;
+  signIns: { inFlight: number; capacity: number; peak: number; shed: number };
 };
 
 type GateLoad = { running: number; waiting: number; started: number; refused: number };
@@ -79,34 +81,65 @@ describe('load shedding at the entry', () => {
   });
 });
 
-describe('the password-hashing gate', () => {
+describe('sign-ins admitted at the entry, up to what the hashing gate holds', () => {
   let app: RunningApp;
   beforeAll(async () => {
+    // One hash at a time and 4 waiting: the entry admits 5 sign-ins at once. The long wait means
+    // the gate itself never refuses, so any 503 comes from the entry.
     app = await startApp({
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl ?? undefined,
       PASSWORD_HASH_CONCURRENCY: '1',
-      PASSWORD_HASH_WAIT_MS: '0',
+      PASSWORD_HASH_WAIT_MS: '30000',
     });
   });
   afterAll(() => app?.stop());
 
-  it('refuses sign-ins past the gate with a fast 503, hashing only for the ones it lets through', async () => {
+  it('answers a flood past the capacity with a fast 503 from the entry; health answers throughout', async () => {
     const before = await health(app);
-    const clients = await Promise.all(Array.from({ length: 24 }, () => new TestClient(app.origin).start()));
-    const replies = await Promise.all(
+    expect(before.signIns).toMatchObject({ capacity: 5, inFlight: 0 });
+    const clients = await Promise.all(Array.from({ length: 40 }, () => new TestClient(app.origin).start()));
+    const flood = Promise.all(
       clients.map((client) => client.mutation('auth.login', { email: uniqueEmail('flood'), password: 'not the password 1' })),
     );
-    const refused = replies.filter((reply) => reply.status === 503);
+    const probes = Promise.all(Array.from({ length: 10 }, () => fetch(`${app.origin}/api/health`)));
+    const [replies, healthReplies] = await Promise.all([flood, probes]);
+    expect(healthReplies.map((reply) => reply.status)).toEqual(Array.from({ length: 10 }, () => 200));
+    const shed = replies.filter((reply) => reply.status === 503);
     const answered = replies.filter((reply) => reply.status === 401);
-    expect(refused.length + answered.length).toBe(24);
-    expect(refused.length).toBeGreaterThan(0);
-    expect(refused.every((reply) => reply.headers.get('retry-after') === '1')).toBe(true);
-    expect(refused[0]?.error?.message).toBe('The server is busy. Please try again shortly.');
+    expect(shed.length + answered.length).toBe(40);
+    expect(shed.length).toBeGreaterThan(0);
+    for (const reply of shed) {
+      expect(reply.headers.get('x-shed-reason')).toBe('sign-ins');
+      expect(reply.headers.get('retry-after')).toBe('1');
+    }
+    expect(JSON.parse(shed[0]?.text ?? '{}')).toEqual({
+      error: 'SERVICE_UNAVAILABLE',
+      message: 'The server is busy. Please try again shortly.',
+    });
     const after = await health(app);
+    // Every sign-in the entry let through was hashed; the gate refused none and never held more than 5.
     expect(after.passwordHashing.started - before.passwordHashing.started).toBe(answered.length);
-    expect(after.passwordHashing.refused - before.passwordHashing.refused).toBe(refused.length);
+    expect(after.passwordHashing.refused).toBe(before.passwordHashing.refused);
     expect(after.passwordHashing).toMatchObject({ running: 0, waiting: 0 });
+    expect(after.signIns.peak).toBeLessThanOrEqual(5);
+    expect(after.signIns.shed - before.signIns.shed).toBe(shed.length);
+    expect(after.pressure.shed - before.pressure.shed).toBeGreaterThanOrEqual(shed.length);
+  });
+
+  it('counts a percent-encoded or batched sign-in like a plain one', async () => {
+    const held = await Promise.all(Array.from({ length: 5 }, () => unfinishedSignIn(app)));
+    try {
+      await expect.poll(async () => (await health(app)).signIns.inFlight, { timeout: 10_000 }).toBe(5);
+      const client = await new TestClient(app.origin).start();
+      for (const path of ['auth%2Elogin', 'auth.me,auth.login?batch=1', 'auth.resetPassword']) {
+        const reply = await client.request(`/api/trpc/${path}`, { method: 'POST', body: '{}' });
+        expect(reply.headers.get('x-shed-reason'), path).toBe('sign-ins');
+      }
+      expect((await client.query('auth.me')).status).toBe(200);
+    } finally {
+      held.forEach(({ socket }) => socket.destroy());
+    }
   });
 
   it('never hashes for a sign-in its throttle refuses', async () => {
@@ -119,7 +152,9 @@ describe('the password-hashing gate', () => {
     const replies = await Promise.all(
       Array.from({ length: 20 }, () => client.mutation('auth.login', { email, password: 'not the password 1' })),
     );
-    expect(replies.map((reply) => reply.status)).toEqual(Array.from({ length: 20 }, () => 429));
+    const refusedBy = replies.map((reply) => reply.headers.get('x-shed-reason') ?? reply.status);
+    expect(refusedBy.every((by) => by === 429 || by === 'sign-ins'), JSON.stringify(refusedBy)).toBe(true);
+    expect(refusedBy).toContain(429);
     expect((await health(app)).passwordHashing.started).toBe(before);
   });
 });

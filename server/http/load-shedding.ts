@@ -68,7 +68,7 @@ export class LoadShedder {
    * tracked until its answer is sent, so shutdown can wait for it.
    */
   arrive(res: ServerResponse): Refusal | null {
-    if (this.isDraining) return this.count(draining);
+    if (this.isDraining) return this.countShed(draining);
     this.open += 1;
     res.once('close', () => (this.open -= 1));
     return null;
@@ -78,7 +78,7 @@ export class LoadShedder {
   admit(req: IncomingMessage, res: ServerResponse): Refusal | null {
     if (HEALTH_PATH.test(req.url ?? '')) return null;
     const refused = this.reasonToShed();
-    if (refused) return this.count(refused);
+    if (refused) return this.countShed(refused);
     this.inFlight += 1;
     res.once('close', () => (this.inFlight -= 1));
     return null;
@@ -118,7 +118,8 @@ export class LoadShedder {
     return null;
   }
 
-  private count(refused: Refusal): Refusal {
+  /** Counts a refusal made here or elsewhere at the entry: one log line per interval, not one per request. */
+  countShed(refused: Refusal): Refusal {
     this.shedTotal += 1;
     this.shedSinceLog += 1;
     const now = Date.now();

@@ -64,4 +64,9 @@ describe('ConcurrencyGate', () => {
     await gate.run(async () => undefined);
     expect(gate.load()).toEqual({ running: 0, waiting: 0, started: 2, refused: 1 });
   });
+
+  it('holds as many tasks as run and may wait, and no waiting ones when it may not wait', () => {
+    expect(new ConcurrencyGate({ maxConcurrent: 2, maxWaitMs: 1_000, maxWaiting: 8 }).capacity).toBe(10);
+    expect(new ConcurrencyGate({ maxConcurrent: 2, maxWaitMs: 0, maxWaiting: 8 }).capacity).toBe(2);
+  });
 });

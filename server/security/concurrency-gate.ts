@@ -31,6 +31,11 @@ export class ConcurrencyGate {
     }
   }
 
+  /** Tasks it can hold at once, running or waiting; one more is refused at once. */
+  get capacity(): number {
+    return this.limits.maxConcurrent + (this.limits.maxWaitMs > 0 ? this.limits.maxWaiting : 0);
+  }
+
   load(): GateLoad {
     return { running: this.running, waiting: this.waiters.length, started: this.started, refused: this.refused };
   }

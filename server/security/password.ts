@@ -58,6 +58,9 @@ export function limitPasswordHashing(limits: Partial<Pick<GateLimits, 'maxConcur
 
 export const passwordHashingLoad = () => hashGate().load();
 
+/** How many hashes the gate runs and queues at once: more requests than this would only be refused by it. */
+export const passwordHashingCapacity = () => hashGate().capacity;
+
 // NFKC so that the same passphrase typed on different keyboards (composed or not) verifies.
 const normalise = (plain: string) => plain.normalize('NFKC');
 

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { getDb } from '@/server/core/db';
 import { getRedis } from '@/server/core/redis';
 import { readPressure } from '@/server/http/load-shedding';
+import { readSignInLoad } from '@/server/http/sign-in-admission';
 import { passwordHashingLoad } from '@/server/security/password';
 
 type Check = 'ok' | 'down' | 'not configured';
@@ -40,6 +41,7 @@ export async function GET() {
       db,
       redis: redisState,
       pressure: readPressure(),
+      signIns: readSignInLoad(),
       passwordHashing: passwordHashingLoad(),
     },
     { status: db === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'private, no-store' } },

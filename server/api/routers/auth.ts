@@ -38,7 +38,7 @@ export const authRouter = createTRPCRouter({
 
   login: publicProcedure.input(z.object({ email: emailSchema, password })).mutation(async ({ ctx, input }) => {
     const device = await readDevice(ctx.headers);
-    const knownDevice: KnownDeviceLookup = (account) => knownDeviceFor(device, account);
+    const knownDevice: KnownDeviceLookup | null = device.deviceId ? (account) => knownDeviceFor(device, account) : null;
     const trustedBrowser: TrustedBrowserLookup = (account) => isTrustedBrowser(ctx.db, ctx.headers, account);
     const result = await getAuthService().login({ ...input, knownDevice, trustedBrowser }, requestInfo(ctx));
     if (!result.pendingSecondFactor) {
