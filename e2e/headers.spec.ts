@@ -26,7 +26,11 @@ test('every page loads with zero CSP violations', async ({ browser }) => {
   }
   await signIn(page, email);
   await expect(page.getByRole('table', { name: 'Sessions' })).toBeVisible();
-  for (const [path, table] of [['/files', 'Files'], ['/webhooks', 'Webhooks']] as const) {
+  const moduleTables = [
+    ['/files', 'Files'],
+    ['/webhooks', 'Webhooks'],
+  ] as const;
+  for (const [path, table] of moduleTables) {
     await page.goto(path);
     await expect(page.getByRole('table', { name: table })).toBeVisible();
   }

@@ -35,7 +35,9 @@ function removePackages(projectDir: string, packages: readonly string[]): void {
 // Lines first: a module's line may sit in a file another left-out module deletes.
 function remove(projectDir: string, parts: readonly Removable[]): void {
   for (const line of parts.flatMap((part) => part.lines)) removeSharedLine(projectDir, line);
-  for (const path of parts.flatMap((part) => part.paths)) rmSync(join(projectDir, path), { recursive: true, force: true });
+  for (const path of parts.flatMap((part) => part.paths)) {
+    rmSync(join(projectDir, path), { recursive: true, force: true });
+  }
   removePackages(projectDir, parts.flatMap((part) => part.packages));
 }
 

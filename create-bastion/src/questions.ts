@@ -29,7 +29,8 @@ function nameProblem(directory: string | undefined): string | undefined {
 }
 
 async function askModules(manifest: ModuleManifest): Promise<string[]> {
-  const options = Object.entries(manifest.modules).map(([name, entry]) => ({ value: name, label: name, hint: entry.summary }));
+  const options = Object.entries(manifest.modules)
+    .map(([name, entry]) => ({ value: name, label: name, hint: entry.summary }));
   for (;;) {
     const modules = answered(await prompts.multiselect({
       message: 'Optional modules to keep (space toggles)',
