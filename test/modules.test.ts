@@ -31,6 +31,19 @@ function importsOf(file: string): { line: string; target: string }[] {
   }));
 }
 
+/** The names a file imports from the schema index (db/schema.ts re-exports every table file). */
+function schemaNamesImportedBy(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/import (?:type )?\{([^}]*)\} from '@\/db\/schema'/g)]
+    .flatMap((match) => (match[1] ?? '').split(',').map((name) => name.replace(/^\s*type /, '').trim()));
+}
+
+/** What a module's table files export: its tables, enums and types. */
+function tableNamesOf(paths: readonly string[]): string[] {
+  return paths.filter((path) => path.startsWith('db/tables/')).flatMap((path) =>
+    [...readFileSync(join(root, path), 'utf8').matchAll(/^export (?:const|type) (\w+)/gm)].map((match) => match[1] ?? ''));
+}
+
 const owns = (paths: readonly string[], target: string) =>
   paths.some((path) => target === path || target.startsWith(`${path}/`) || target.replace(/\.(tsx?|js)$/, '') === path.replace(/\.(tsx?|js)$/, ''));
 
@@ -74,6 +87,15 @@ describe('modules.json', () => {
       importsOf(file)
         .filter(({ line, target }) => owns(entry.paths, target) && !listed.has(`${file}\n${line}`))
         .map(({ line }) => `${file}: ${line.trim()}`));
+    expect(stray).toEqual([]);
+  });
+
+  it.each(modules)('finds no use of the tables of %s from outside it', (name, entry) => {
+    const tables = tableNamesOf(entry.paths);
+    const dependents = modules.filter(([, other]) => other.requires.includes(name)).flatMap(([, other]) => other.paths);
+    const stray = files.filter((file) => !owns([...entry.paths, ...dependents], file)).flatMap((file) =>
+      schemaNamesImportedBy(file).filter((imported) => tables.includes(imported)).map((table) => `${file}: ${table}`));
+    expect(tables.length).toBeGreaterThan(0);
     expect(stray).toEqual([]);
   });
 });

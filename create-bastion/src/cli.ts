@@ -11,7 +11,8 @@ import { RefusalError } from './target.js';
 const templateDir = fileURLToPath(new URL('../template', import.meta.url));
 
 function nextSteps({ projectDir, migrationGenerated, gitCommitted }: Scaffolded, answers: Answers): string {
-  const steps = [`cd ${relative(process.cwd(), projectDir) || '.'}`];
+  const fromHere = relative(process.cwd(), projectDir);
+  const steps = [`cd ${fromHere.startsWith('..') ? projectDir : fromHere || '.'}`];
   if (!answers.install) steps.push('npm install', 'npm run db:generate -- --name init');
   steps.push('npm run dev');
   const notes = [];

@@ -24,10 +24,13 @@ function isExcluded(path: string): boolean {
 /** Copies the repository into `templateDir` as the package will carry it. */
 export function copyRepositoryToTemplate(repositoryDir: string, templateDir: string): void {
   rmSync(templateDir, { recursive: true, force: true });
-  cpSync(repositoryDir, templateDir, {
-    recursive: true,
-    filter: (source) => !isExcluded(relative(repositoryDir, source)),
-  });
+  // Entry by entry: the template folder is inside the repository, which cpSync refuses to copy whole.
+  for (const entry of readdirSync(repositoryDir).filter((name) => !isExcluded(name))) {
+    cpSync(join(repositoryDir, entry), join(templateDir, entry), {
+      recursive: true,
+      filter: (source) => !isExcluded(relative(repositoryDir, source)),
+    });
+  }
   renameAll(templateDir, packedNames);
 }
 
