@@ -26,10 +26,10 @@ test('every page loads with zero CSP violations', async ({ browser }) => {
   }
   await signIn(page, email);
   await expect(page.getByRole('table', { name: 'Sessions' })).toBeVisible();
-  const moduleTables = [
+  const moduleTables: [path: string, table: string][] = [
     ['/files', 'Files'],
     ['/webhooks', 'Webhooks'],
-  ] as const;
+  ];
   for (const [path, table] of moduleTables) {
     await page.goto(path);
     await expect(page.getByRole('table', { name: table })).toBeVisible();

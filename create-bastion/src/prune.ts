@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, type ModuleManifest, type Removable, type SharedLine } from './manifest.js';
+import type { ModuleManifest, Removable, SharedLine } from './manifest.js';
 
 /** Where `text` (one or more whole lines) starts in `lines`, each start once per occurrence. */
 export function findSharedLine(lines: readonly string[], text: string): number[] {
@@ -41,12 +41,8 @@ function remove(projectDir: string, parts: readonly Removable[]): void {
   removePackages(projectDir, parts.flatMap((part) => part.packages));
 }
 
-/** Deletes the modules left out and what only the Bastion repository needs; the manifest keeps the rest. */
+/** Deletes the modules left out and what only the Bastion repository needs (the manifest among it). */
 export function pruneProject(projectDir: string, manifest: ModuleManifest, chosen: readonly string[]): void {
-  const entries = Object.entries(manifest.modules);
-  const kept = Object.fromEntries(entries.filter(([name]) => chosen.includes(name)));
-  const leftOut = entries.filter(([name]) => !chosen.includes(name)).map(([, entry]) => entry);
+  const leftOut = Object.entries(manifest.modules).filter(([name]) => !chosen.includes(name)).map(([, entry]) => entry);
   remove(projectDir, [...leftOut, manifest.repositoryOnly]);
-  const pruned = { ...manifest, modules: kept, repositoryOnly: { paths: [], lines: [], packages: [] } };
-  writeFileSync(join(projectDir, MANIFEST_FILE), `${JSON.stringify(pruned, null, 2)}\n`);
 }
