@@ -31,7 +31,8 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/', '.next/', '.data/', 'db/migrations/', 'next-env.d.ts', 'test-results/', 'playwright-report/',
-      'storage/', 'create-bastion/dist/', 'create-bastion/template/',
+      'storage/',
+      'create-bastion/dist/', 'create-bastion/template/',
     ],
   },
   js.configs.recommended,

@@ -66,6 +66,12 @@ describe('modules.json', () => {
     expect(counts.filter(({ count }) => count !== 1)).toEqual([]);
   });
 
+  it('lists repository-only lines that occur exactly once in their file', () => {
+    const counts = manifest.repositoryOnly.lines.map(({ file, text }) =>
+      ({ file, text, count: findSharedLine(readFileSync(join(root, file), 'utf8').split('\n'), text).length }));
+    expect(counts.filter(({ count }) => count !== 1)).toEqual([]);
+  });
+
   it.each(modules)('names modules that exist as what %s requires', (_name, entry) => {
     expect(entry.requires.filter((required) => !manifest.modules[required])).toEqual([]);
   });

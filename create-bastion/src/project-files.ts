@@ -21,7 +21,7 @@ export function writeEnvFile(projectDir: string, answers: Answers): void {
     ? ['# Throttles keep their counters in Redis.', 'REDIS_URL=redis://127.0.0.1:6379']
     : ['# Throttles keep their counters in Postgres (no REDIS_URL). Set REDIS_URL to move them to Redis.'];
   const lines = [
-    '# Made by create-bastion for this checkout; git ignores it. Every variable: .env.example.',
+    '# Secrets made for this checkout when the app was created; git ignores this file. Every variable: .env.example.',
     'APP_ORIGIN=http://localhost:3000',
     `SESSION_SECRET=${randomBytes(48).toString('base64url')}`,
     `ENCRYPTION_KEY=${randomBytes(32).toString('hex')}`,
@@ -36,7 +36,7 @@ export function describeChoicesInReadme(projectDir: string, packageName: string,
   const intro = [
     `# ${packageName}`,
     '',
-    `Created from Bastion with \`create-bastion\`. Optional modules kept: ${modules}. Throttles: ${store}.`,
+    `Created from Bastion (\`npm create bastion\`). Optional modules kept: ${modules}. Throttles: ${store}.`,
   ].join('\n');
   editFile(projectDir, 'README.md', (text) => text.replace(/^# Bastion$/m, intro));
 }
