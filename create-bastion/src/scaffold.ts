@@ -4,7 +4,7 @@ import { runCommand } from './commands.js';
 import { readManifest } from './manifest.js';
 import { describeChoicesInReadme, setPackageName, writeEnvFile } from './project-files.js';
 import { pruneProject } from './prune.js';
-import type { Answers } from './questions.js';
+import { type Answers, CancelledError } from './questions.js';
 import { checkTargetDirectory, packageNameFor } from './target.js';
 import { copyTemplateToProject } from './template-files.js';
 
@@ -19,7 +19,9 @@ function removeWhatWeWrote(projectDir: string, existedBefore: boolean): void {
   for (const entry of readdirSync(projectDir)) rmSync(join(projectDir, entry), { recursive: true, force: true });
 }
 
-function writeProject(templateDir: string, projectDir: string, packageName: string, answers: Answers): void {
+async function writeProject(
+  templateDir: string, projectDir: string, packageName: string, answers: Answers, signal: AbortSignal,
+): Promise<void> {
   mkdirSync(projectDir, { recursive: true });
   copyTemplateToProject(templateDir, projectDir);
   pruneProject(projectDir, readManifest(projectDir), answers.modules);
@@ -28,16 +30,16 @@ function writeProject(templateDir: string, projectDir: string, packageName: stri
   describeChoicesInReadme(projectDir, packageName, answers);
   rmSync(join(projectDir, 'db/migrations'), { recursive: true, force: true });
   if (!answers.install) return;
-  runCommand(projectDir, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund']);
-  runCommand(projectDir, 'npx', ['drizzle-kit', 'generate', '--name', 'init']);
+  await runCommand(projectDir, 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], signal);
+  await runCommand(projectDir, 'npx', ['drizzle-kit', 'generate', '--name', 'init'], signal);
 }
 
 // A first commit needs a git identity the user may not have set up: then the project stays, uncommitted.
-function commitFirstVersion(projectDir: string): boolean {
+async function commitFirstVersion(projectDir: string): Promise<boolean> {
   try {
-    runCommand(projectDir, 'git', ['init', '--quiet']);
-    runCommand(projectDir, 'git', ['add', '--all']);
-    runCommand(projectDir, 'git', ['commit', '--quiet', '--message', 'Initial commit from create-bastion']);
+    await runCommand(projectDir, 'git', ['init', '--quiet']);
+    await runCommand(projectDir, 'git', ['add', '--all']);
+    await runCommand(projectDir, 'git', ['commit', '--quiet', '--message', 'Initial commit']);
     return true;
   } catch {
     return false;
@@ -45,24 +47,23 @@ function commitFirstVersion(projectDir: string): boolean {
 }
 
 /** Writes the project, or nothing: on an error or Ctrl-C, what was written is removed again. */
-export function scaffold(templateDir: string, answers: Answers): Scaffolded {
+export async function scaffold(templateDir: string, answers: Answers): Promise<Scaffolded> {
   const projectDir = resolve(answers.directory);
   const packageName = packageNameFor(projectDir);
   checkTargetDirectory(projectDir);
   const existedBefore = existsSync(projectDir);
-  const onInterrupt = () => {
-    removeWhatWeWrote(projectDir, existedBefore);
-    process.exit(130);
-  };
+  // Ctrl-C stops the command running (npm install), whose failure then removes what was written.
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    writeProject(templateDir, projectDir, packageName, answers);
+    await writeProject(templateDir, projectDir, packageName, answers, interrupt.signal);
   } catch (error) {
     removeWhatWeWrote(projectDir, existedBefore);
-    throw error;
+    throw interrupt.signal.aborted ? new CancelledError(`interrupted: ${projectDir} removed`) : error;
   } finally {
     process.off('SIGINT', onInterrupt);
   }
-  const gitCommitted = answers.git && commitFirstVersion(projectDir);
+  const gitCommitted = answers.git && await commitFirstVersion(projectDir);
   return { projectDir, migrationGenerated: answers.install, gitCommitted };
 }

@@ -1,7 +1,8 @@
 // Packs create-bastion and scaffolds the full app and the minimal one (no optional module) the way a
 // new user would, then checks each: lint, type-check, unit tests, production build; the minimal one
 // also runs its integration and e2e suites. Refusals exit non-zero and leave nothing behind.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,19 @@ describe('create-bastion refusals', () => {
     expect(refused.output).toContain('passkeys module needs two-factor');
     expect(existsSync(join(workDir, 'needs'))).toBe(false);
   });
+
+  it('removes the half-written project when interrupted during npm install', async () => {
+    const target = join(workDir, 'interrupted');
+    const cli = spawn('node', [join(packageDir, 'dist/cli.js'), target, '--modules=', '--install', '--no-git'], {
+      cwd: workDir, env: userEnv as NodeJS.ProcessEnv, stdio: 'ignore',
+    });
+    let running = true;
+    const exited = new Promise<number | null>((resolve) => cli.on('exit', resolve)).finally(() => (running = false));
+    while (running && !existsSync(join(target, 'node_modules'))) await sleep(100);
+    cli.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(existsSync(target)).toBe(false);
+  }, 300_000);
 
   it('refuses an unknown flag with its usage error', () => {
     const refused = createBastion(['typo', '--no-instal']);
