@@ -15,24 +15,28 @@ export function setPackageName(projectDir: string, packageName: string): void {
   });
 }
 
-/** `.env` with secrets made for this project alone, in the formats server/core/config.ts checks. */
+// Only `npm run dev` reads this file: `.env` would also reach the test suites' production builds,
+// whose checks that production refuses missing secrets must see them missing.
+export const ENV_FILE = '.env.development.local';
+
+/** Secrets made for this project alone, in the formats server/core/config.ts checks. */
 export function writeEnvFile(projectDir: string, answers: Answers): void {
   const throttles = answers.throttleStore === 'redis'
     ? ['# Throttles keep their counters in Redis.', 'REDIS_URL=redis://127.0.0.1:6379']
     : ['# Throttles keep their counters in Postgres (no REDIS_URL). Set REDIS_URL to move them to Redis.'];
   const lines = [
-    '# Secrets made for this checkout when the app was created; git ignores this file. Every variable: .env.example.',
+    '# Made for this checkout when the app was created; read by npm run dev, ignored by git. See .env.example.',
     'APP_ORIGIN=http://localhost:3000',
     `SESSION_SECRET=${randomBytes(48).toString('base64url')}`,
     `ENCRYPTION_KEY=${randomBytes(32).toString('hex')}`,
     ...throttles,
   ];
-  writeFileSync(join(projectDir, '.env'), `${lines.join('\n')}\n`, { mode: 0o600 });
+  writeFileSync(join(projectDir, ENV_FILE), `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 export function describeChoicesInReadme(projectDir: string, packageName: string, answers: Answers): void {
   const modules = answers.modules.length > 0 ? answers.modules.join(', ') : 'none';
-  const store = answers.throttleStore === 'redis' ? 'Redis (`REDIS_URL` in `.env`)' : 'Postgres (no `REDIS_URL`)';
+  const store = answers.throttleStore === 'redis' ? `Redis (\`REDIS_URL\` in \`${ENV_FILE}\`)` : 'Postgres (no `REDIS_URL`)';
   const intro = [
     `# ${packageName}`,
     '',

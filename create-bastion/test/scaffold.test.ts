@@ -114,11 +114,11 @@ describe.each(variants)('the $variant scaffold', ({ variant, flags, kept }) => {
   it('carries its own package name, fresh secrets and one initial migration', () => {
     const pkg = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as { name: string };
     expect(pkg.name).toBe(`${variant}-app`);
-    const env = readFileSync(join(projectDir, '.env'), 'utf8');
+    const env = readFileSync(join(projectDir, '.env.development.local'), 'utf8');
     const secret = /^SESSION_SECRET=(.+)$/m.exec(env)?.[1] ?? '';
     expect(secret.length).toBeGreaterThanOrEqual(32);
     expect(parseEncryptionKey(/^ENCRYPTION_KEY=(.+)$/m.exec(env)?.[1] ?? '')).toHaveLength(32);
-    expect(readFileSync(join(projectDir, '.gitignore'), 'utf8')).toMatch(/^\.env$/m);
+    expect(readFileSync(join(projectDir, '.gitignore'), 'utf8')).toMatch(/^\.env\.\*$/m);
     const migrations = readdirSync(join(projectDir, 'db/migrations')).filter((name) => name.endsWith('.sql'));
     expect(migrations).toEqual(['0000_init.sql']);
   });
