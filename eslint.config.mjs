@@ -32,6 +32,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/', '.next/', '.data/', 'db/migrations/', 'next-env.d.ts', 'test-results/', 'playwright-report/',
       'storage/',
+      'create-bastion/dist/', 'create-bastion/template/',
     ],
   },
   js.configs.recommended,

@@ -22,9 +22,23 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'scaffold',
+          include: ['create-bastion/test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
-          exclude: ['node_modules/**', '.next/**'],
+          exclude: [
+            'node_modules/**', '.next/**',
+            'create-bastion/template/**',
+          ],
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,

@@ -8,7 +8,11 @@ const signedOutPages = [
   '/', '/login', '/signup', '/forgot-password', '/reset-password?token=x', '/reset-password', '/activate',
   '/unlock?token=x', '/account/confirm-email?token=x', '/account/undo-email?token=x',
 ];
-const signedInPages = [['/account', 'Sessions'], ['/files', 'Files'], ['/webhooks', 'Webhooks']] as const;
+const signedInPages = [
+  ['/account', 'Sessions'],
+  ['/files', 'Files'],
+  ['/webhooks', 'Webhooks'],
+] as const;
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();

@@ -19,14 +19,21 @@ test('every page loads with zero CSP violations', async ({ browser }) => {
   const violations = await watchViolations(page);
   const email = uniqueEmail('csp');
   await signUpAndActivate(page, email);
-  const tokenPages = ['/reset-password?token=x', '/unlock?token=x', '/account/confirm-email?token=x', '/account/undo-email?token=x'];
+  const tokenPages = [
+    '/reset-password?token=x',
+    '/unlock?token=x', '/account/confirm-email?token=x', '/account/undo-email?token=x',
+  ];
   for (const path of ['/', '/signup', '/login', '/forgot-password', '/activate', ...tokenPages]) {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   }
   await signIn(page, email);
   await expect(page.getByRole('table', { name: 'Sessions' })).toBeVisible();
-  for (const [path, table] of [['/files', 'Files'], ['/webhooks', 'Webhooks']] as const) {
+  const moduleTables: [path: string, table: string][] = [
+    ['/files', 'Files'],
+    ['/webhooks', 'Webhooks'],
+  ];
+  for (const [path, table] of moduleTables) {
     await page.goto(path);
     await expect(page.getByRole('table', { name: table })).toBeVisible();
   }

@@ -9,7 +9,11 @@ const WIDTHS = [390, 1280];
 const SCHEMES = ['light', 'dark'] as const;
 const SIGNED_OUT = [['home', '/'], ['sign-in', '/login'], ['sign-up', '/signup']] as const;
 // Each page is taken once its data has loaded.
-const SIGNED_IN = [['account', '/account', 'session-row'], ['files', '/files', 'file-row'], ['webhooks', '/webhooks', 'table-empty']] as const;
+const SIGNED_IN = [
+  ['account', '/account', 'session-row'],
+  ['files', '/files', 'file-row'],
+  ['webhooks', '/webhooks', 'table-empty'],
+] as const;
 // A 1×1 PNG, so that the files page has a row to show.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 

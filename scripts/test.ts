@@ -17,4 +17,5 @@ run('unit tests', bin('vitest'), ['run', '--project', 'unit']);
 run('production build', bin('next'), ['build'], { NODE_ENV: 'production' });
 run('integration tests', bin('vitest'), ['run', '--project', 'integration']);
 run('e2e demos (Playwright)', bin('playwright'), ['test'], await freeE2ePorts());
+run('scaffolds (create-bastion: full and minimal apps)', bin('vitest'), ['run', '--project', 'scaffold']);
 console.log('\nAll test stages passed.');

@@ -4,7 +4,11 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { SignOutButton } from './sign-out-button';
 
-const signedInLinks = [['/account', 'Account'], ['/files', 'Files'], ['/webhooks', 'Webhooks']] as const;
+const signedInLinks = [
+  ['/account', 'Account'],
+  ['/files', 'Files'],
+  ['/webhooks', 'Webhooks'],
+] as const;
 const signedOutLinks = [['/login', 'Sign in'], ['/signup', 'Sign up']] as const;
 
 /** The main navigation for the visitor's session; the current page is marked for screen readers. */

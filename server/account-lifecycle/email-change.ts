@@ -1,11 +1,10 @@
 import { and, eq, gte, isNull, sql } from 'drizzle-orm';
 import { authTokens, users } from '@/db/schema';
-import type { Database } from '@/db/client';
 import { getAuthThrottles } from '@/server/auth/login-throttles';
 import { revokeUserSessions } from '@/server/auth/sessions';
 import { consumeAuthToken, issueAuthToken, revokeAuthTokens } from '@/server/auth/tokens';
 import { auditSink, getAuditLog } from '@/server/core/audit-log';
-import { getDb } from '@/server/core/db';
+import { getDb, type Transaction } from '@/server/core/db';
 import { auditEntry, type RequestInfo } from '@/server/core/request-info';
 import { deliverMailSoon, enqueueMail } from '@/server/mail';
 import { ipBucket } from '@/server/security/client-ip';
@@ -15,8 +14,6 @@ import { appLink } from './links';
 import { emailChangeConfirmMail, emailChangedMail, emailChangeTakenMail, emailChangeUndoneMail } from './mails';
 import { checkCurrentPassword, type PasswordCheck } from './current-password-check';
 import { getLifecycleThrottles } from './throttles';
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 const TAKEN = 'That address now belongs to another account.';
 

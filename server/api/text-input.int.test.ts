@@ -11,6 +11,10 @@ const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
 const PASSWORD = 'correct horse battery staple';
 const HOOK_PORT = 9;
+const moduleEnv: Record<string, string> = {
+  // NODE_ENV=test: the webhook URL below must pass the SSRF check, so that only the schema refuses it.
+  SSRF_TEST_ALLOW_LOOPBACK_PORT: String(HOOK_PORT),
+};
 
 let app: RunningApp;
 let sql: TestSql;
@@ -19,13 +23,7 @@ let email = '';
 
 beforeAll(async () => {
   sql = testSql(databaseUrl);
-  // NODE_ENV=test: the webhook URL below must pass the SSRF check, so that only the schema refuses it.
-  app = await startApp({
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl ?? undefined,
-    SSRF_TEST_ALLOW_LOOPBACK_PORT: String(HOOK_PORT),
-  });
+  app = await startApp({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, REDIS_URL: redisUrl ?? undefined, ...moduleEnv });
   const flows = authFlows(app, sql);
   email = await flows.signUpAndActivate(uniqueEmail('text-input'), PASSWORD);
   client = await flows.signedIn(email, PASSWORD);

@@ -4,6 +4,9 @@ import { existingProcessSingleton, processSingleton } from './singleton';
 
 export type { Database, SqlClient };
 
+/** The handle a `db.transaction` callback receives. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
 /** The process's connection pool: Drizzle on top, the raw postgres.js client beneath. */
 function getPool() {
   return processSingleton('database', () => {

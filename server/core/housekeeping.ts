@@ -2,10 +2,8 @@
 // and deletes expired sessions, spent or expired auth tokens, ended throttle counters and audit
 // rows past their retention.
 // Every task is safe to run on many instances at once (idempotent deletes, SKIP LOCKED claims).
-import { readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { inArray, lt, or, sql } from 'drizzle-orm';
-import { auditEvents, authTokens, files, passkeyChallenges } from '@/db/schema';
+import { lt, or, sql } from 'drizzle-orm';
+import { auditEvents, authTokens } from '@/db/schema';
 import { deleteExpiredSessions, type SessionPolicy } from '../auth/sessions';
 import { getConfig } from './config';
 import { type Database, getDb, getSqlClient } from './db';
@@ -16,18 +14,17 @@ import { getSecretBox } from './encryption';
 import type { SecretBox } from '../security/encryption';
 import { getRedis } from './redis';
 import { PostgresThrottleStore } from '../security/throttle-postgres';
+import { deleteStrayFiles } from '../files/stray-files';
+import { deleteExpiredChallenges } from '../passkeys/challenges';
 
 /** Spent or expired tokens are kept this long after they stop working (for support questions), then deleted. */
 const TOKEN_RETENTION = sql`now() - interval '7 days'`;
 
-export type HousekeepingReport = {
+type CoreReport = {
   mailSent: number;
   sessionsDeleted: number;
   tokensDeleted: number;
-  /** Passkey challenges past their expiry, never answered. */
-  challengesDeleted: number;
   throttleRowsDeleted: number;
-  strayFilesDeleted: number;
   auditRowsDeleted: number;
 };
 
@@ -54,30 +51,6 @@ async function deleteOldAuditRows(db: Database, retentionDays: number): Promise<
   return deleted;
 }
 
-/** Files this old with no row (a crash between write and commit), and abandoned temp files, are removed. */
-const STRAY_AGE_MS = 60 * 60 * 1000;
-const STORED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-async function deleteStrayFiles(db: Database, uploadDir: string, now = Date.now()): Promise<number> {
-  const entries = await readdir(uploadDir).catch(() => [] as string[]);
-  const old: string[] = [];
-  for (const name of entries.slice(0, 5_000)) {
-    const info = await stat(join(uploadDir, name)).catch(() => null);
-    if (info?.isFile() && now - info.mtimeMs > STRAY_AGE_MS) old.push(name);
-  }
-  const temps = old.filter((name) => /^\.[0-9a-f-]{36}\.tmp$/.test(name));
-  const stored = old.filter((name) => STORED_NAME.test(name));
-  const known = new Set<string>();
-  for (let i = 0; i < stored.length; i += 500) {
-    const batch = stored.slice(i, i + 500);
-    const rows = await db.select({ storedName: files.storedName }).from(files).where(inArray(files.storedName, batch));
-    for (const row of rows) known.add(row.storedName);
-  }
-  const stray = [...temps, ...stored.filter((name) => !known.has(name))];
-  await Promise.all(stray.map((name) => unlink(join(uploadDir, name)).catch(() => undefined)));
-  return stray.length;
-}
-
 export type HousekeepingDeps = {
   db: Database;
   /** The Postgres throttle store to sweep; null when throttles live in Redis (which expires its own keys). */
@@ -94,15 +67,25 @@ export type HousekeepingDeps = {
   log: { warn(object: object, message: string): void };
 };
 
+type ModuleSweep = (deps: HousekeepingDeps) => Promise<number>;
+
+/** Sweeps of optional modules, each reported under its name. */
+const moduleSweeps = {
+  strayFilesDeleted: ({ db, uploadDir }) => (uploadDir ? deleteStrayFiles(db, uploadDir) : Promise.resolve(0)),
+  challengesDeleted: ({ db }) => deleteExpiredChallenges(db),
+} satisfies Record<string, ModuleSweep>;
+
+export type HousekeepingReport = CoreReport & Record<keyof typeof moduleSweeps, number>;
+
 /** One pass of every task; each failure is logged and does not stop the others. */
 export async function runHousekeeping(deps: HousekeepingDeps): Promise<HousekeepingReport> {
-  const { db, throttleStore, transport, sessionPolicy, uploadDir, log } = deps;
+  const { db, throttleStore, transport, sessionPolicy, log } = deps;
   const attempt = async (task: string, run: () => Promise<number>) =>
     run().catch((error: unknown) => {
       log.warn({ err: error, task }, 'housekeeping task failed; will retry');
       return 0;
     });
-  return {
+  const core: CoreReport = {
     mailSent: transport
       ? await attempt('mail', () => deliverPendingMail(db, transport, { box: deps.secretBox, leaseSeconds: deps.mailLeaseSeconds }))
       : 0,
@@ -114,17 +97,14 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
         .returning({ id: authTokens.id });
       return rows.length;
     }),
-    challengesDeleted: await attempt('passkey-challenges', async () => {
-      const rows = await db
-        .delete(passkeyChallenges)
-        .where(lt(passkeyChallenges.expiresAt, sql`now()`))
-        .returning({ challenge: passkeyChallenges.challenge });
-      return rows.length;
-    }),
     throttleRowsDeleted: throttleStore ? await attempt('throttle', () => throttleStore.deleteExpired()) : 0,
-    strayFilesDeleted: uploadDir ? await attempt('files', () => deleteStrayFiles(db, uploadDir)) : 0,
     auditRowsDeleted: await attempt('audit', () => deleteOldAuditRows(db, deps.auditRetentionDays)),
   };
+  const modules: Record<string, number> = {};
+  for (const [name, sweep] of Object.entries<ModuleSweep>(moduleSweeps)) {
+    modules[name] = await attempt(name, () => sweep(deps));
+  }
+  return { ...core, ...(modules as Record<keyof typeof moduleSweeps, number>) };
 }
 
 /** The app's own dependencies, from configuration. */

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase } from '@/db/client';
-import { webhooks } from '@/db/schema';
+import { sessions } from '@/db/schema';
 import { createLogger } from './log';
 
 const databaseUrl = inject('databaseUrl');
@@ -29,10 +29,10 @@ function capture(): { stream: Writable; lines: string[] } {
 }
 
 async function failingQueryWithSecret(secret: string): Promise<unknown> {
-  // A webhook for a user that does not exist: a foreign-key violation, with the secret as a parameter.
+  // A session for a user that does not exist: a foreign-key violation, with the secret as a parameter.
   return database.db
-    .insert(webhooks)
-    .values({ ownerId: randomUUID(), url: 'https://example.test/hook', secret })
+    .insert(sessions)
+    .values({ userId: randomUUID(), tokenHash: secret, expiresAt: new Date(), ip: '127.0.0.1' })
     .then(() => undefined, (error: unknown) => error);
 }
 
@@ -43,14 +43,14 @@ describe('error log', () => {
     expect(error).toBeInstanceOf(Error);
 
     const { stream, lines } = capture();
-    createLogger('info', stream).error({ err: error, path: 'webhooks.create' }, 'procedure failed');
+    createLogger('info', stream).error({ err: error, path: 'auth.login' }, 'procedure failed');
     const line = lines.join('');
     const logged = JSON.parse(line) as {
       msg: string;
       err: { message: string; query: string; cause: { message: string } };
     };
     expect(logged.msg).toBe('procedure failed');
-    expect(logged.err.query).toMatch(/insert into "webhooks"/i);
+    expect(logged.err.query).toMatch(/insert into "sessions"/i);
     expect(logged.err.cause.message).toContain('violates foreign key constraint');
     expect(line).not.toContain(secret);
   });

@@ -3,6 +3,7 @@ import { unlink } from 'node:fs/promises';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { files, users } from '@/db/schema';
 import type { Database } from '@/db/client';
+import type { Transaction } from '../core/db';
 import { auditSink, getAuditLog } from '../core/audit-log';
 import { getConfig } from '../core/config';
 import { getLogger } from '../core/log';
@@ -81,6 +82,15 @@ async function removeStored(path: string): Promise<void> {
 export async function removeStoredFiles(storedNames: string[]): Promise<void> {
   const { uploadDir } = getConfig();
   for (const storedName of storedNames) await removeStored(await safeJoin(uploadDir, storedName));
+}
+
+/**
+ * Account deletion, inside its transaction: notes the user's stored files before their rows cascade
+ * away, and returns what removes their bytes once the deletion has committed.
+ */
+export async function prepareFilesRemoval(tx: Transaction, ownerId: string): Promise<() => Promise<void>> {
+  const owned = await tx.select({ storedName: files.storedName }).from(files).where(eq(files.ownerId, ownerId));
+  return () => removeStoredFiles(owned.map((file) => file.storedName));
 }
 
 /** What the owner sees of a file: never its stored name or path on disk. */

@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import { passkeyChallenges, type PasskeyChallengePurpose } from '@/db/schema';
 import type { Database } from '@/db/client';
 
@@ -50,4 +50,13 @@ export function withoutExtensions<Options extends { extensions?: unknown }>(opti
   const { extensions, ...rest } = options;
   void extensions;
   return rest;
+}
+
+/** Housekeeping: challenges past their expiry, never answered. */
+export async function deleteExpiredChallenges(db: Database): Promise<number> {
+  const rows = await db
+    .delete(passkeyChallenges)
+    .where(lt(passkeyChallenges.expiresAt, sql`now()`))
+    .returning({ challenge: passkeyChallenges.challenge });
+  return rows.length;
 }

@@ -38,9 +38,11 @@ export const authRouter = createTRPCRouter({
 
   login: publicProcedure.input(z.object({ email: emailSchema, password })).mutation(async ({ ctx, input }) => {
     const device = await readDevice(ctx.headers);
-    const knownDevice: KnownDeviceLookup | null = device.deviceId ? (account) => knownDeviceFor(device, account) : null;
-    const trustedBrowser: TrustedBrowserLookup = (account) => isTrustedBrowser(ctx.db, ctx.headers, account);
-    const result = await getAuthService().login({ ...input, knownDevice, trustedBrowser }, requestInfo(ctx));
+    const lookups: { knownDevice: KnownDeviceLookup | null; trustedBrowser?: TrustedBrowserLookup } = {
+      knownDevice: device.deviceId ? (account) => knownDeviceFor(device, account) : null,
+      trustedBrowser: (account) => isTrustedBrowser(ctx.db, ctx.headers, account),
+    };
+    const result = await getAuthService().login({ ...input, ...lookups }, requestInfo(ctx));
     if (!result.pendingSecondFactor) {
       await finishBrowserSignIn(ctx, result);
       return { pendingSecondFactor: false };

@@ -1,0 +1,107 @@
+// modules.json against the code: a module's files exist, its shared lines occur once where listed,
+// its packages are its own, and nothing outside the module imports its files except through those lines.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readManifest } from '@/create-bastion/src/manifest';
+import { findSharedLine } from '@/create-bastion/src/prune';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const manifest = readManifest(root);
+const modules = Object.entries(manifest.modules);
+const skippedDirs = new Set(['node_modules', '.next', '.data', '.git', 'create-bastion', 'storage', 'test-results']);
+
+function sourceFiles(dir = root): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return skippedDirs.has(name) ? [] : sourceFiles(path);
+    return /\.(ts|tsx|mjs)$/.test(name) ? [relative(root, path)] : [];
+  });
+}
+
+/** Each import specifier in a file with its line, resolved to a repository path (in-house imports only). */
+function importsOf(file: string): { line: string; target: string }[] {
+  const lines = readFileSync(join(root, file), 'utf8').split('\n');
+  return lines.flatMap((line) => [...line.matchAll(/(?:from |import\(|import )'([^']+)'/g)].flatMap((match) => {
+    const specifier = match[1] ?? '';
+    if (specifier.startsWith('@/')) return [{ line, target: specifier.slice(2) }];
+    if (specifier.startsWith('.')) return [{ line, target: join(dirname(file), specifier) }];
+    return [];
+  }));
+}
+
+/** The names a file imports from the schema index (db/schema.ts re-exports every table file). */
+function schemaNamesImportedBy(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/import (?:type )?\{([^}]*)\} from '@\/db\/schema'/g)]
+    .flatMap((match) => (match[1] ?? '').split(',').map((name) => name.replace(/^\s*type /, '').trim()));
+}
+
+/** What a module's table files export: its tables, enums and types. */
+function tableNamesOf(paths: readonly string[]): string[] {
+  return paths.filter((path) => path.startsWith('db/tables/')).flatMap((path) =>
+    [...readFileSync(join(root, path), 'utf8').matchAll(/^export (?:const|type) (\w+)/gm)].map((match) => match[1] ?? ''));
+}
+
+const owns = (paths: readonly string[], target: string) =>
+  paths.some((path) => target === path || target.startsWith(`${path}/`) || target.replace(/\.(tsx?|js)$/, '') === path.replace(/\.(tsx?|js)$/, ''));
+
+const files = sourceFiles();
+const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+
+describe('modules.json', () => {
+  it.each(modules)('lists only files that exist for %s', (_name, entry) => {
+    expect(entry.paths.filter((path) => !existsSync(join(root, path)))).toEqual([]);
+  });
+
+  it.each(modules)('lists shared lines of %s that occur exactly once in their file', (_name, entry) => {
+    const counts = entry.lines.map(({ file, text }) => {
+      const found = existsSync(join(root, file)) ? findSharedLine(readFileSync(join(root, file), 'utf8').split('\n'), text) : [];
+      return { file, text, count: found.length };
+    });
+    expect(counts.filter(({ count }) => count !== 1)).toEqual([]);
+  });
+
+  it('lists repository-only lines that occur exactly once in their file', () => {
+    const counts = manifest.repositoryOnly.lines.map(({ file, text }) =>
+      ({ file, text, count: findSharedLine(readFileSync(join(root, file), 'utf8').split('\n'), text).length }));
+    expect(counts.filter(({ count }) => count !== 1)).toEqual([]);
+  });
+
+  it.each(modules)('names modules that exist as what %s requires', (_name, entry) => {
+    expect(entry.requires.filter((required) => !manifest.modules[required])).toEqual([]);
+  });
+
+  it.each(modules)('lists packages of %s that are dependencies and used nowhere else', (_name, entry) => {
+    const declared = { ...rootPackage.dependencies, ...rootPackage.devDependencies };
+    expect(entry.packages.filter((name) => !declared[name])).toEqual([]);
+    const outside = files.filter((file) => !owns(entry.paths, file)).filter((file) => {
+      const text = readFileSync(join(root, file), 'utf8');
+      return entry.packages.some((name) => text.includes(`from '${name}`));
+    });
+    expect(outside).toEqual([]);
+  });
+
+  it.each(modules)('finds no import of %s from outside it except on its listed lines', (name, entry) => {
+    const listed = new Set(entry.lines.map(({ file, text }) => `${file}\n${text}`));
+    const dependents = modules.filter(([, other]) => other.requires.includes(name)).flatMap(([, other]) => other.paths);
+    const stray = files.filter((file) => !owns([...entry.paths, ...dependents], file)).flatMap((file) =>
+      importsOf(file)
+        .filter(({ line, target }) => owns(entry.paths, target) && !listed.has(`${file}\n${line}`))
+        .map(({ line }) => `${file}: ${line.trim()}`));
+    expect(stray).toEqual([]);
+  });
+
+  it.each(modules)('finds no use of the tables of %s from outside it', (name, entry) => {
+    const tables = tableNamesOf(entry.paths);
+    const dependents = modules.filter(([, other]) => other.requires.includes(name)).flatMap(([, other]) => other.paths);
+    const stray = files.filter((file) => !owns([...entry.paths, ...dependents], file)).flatMap((file) =>
+      schemaNamesImportedBy(file).filter((imported) => tables.includes(imported)).map((table) => `${file}: ${table}`));
+    expect(tables.length).toBeGreaterThan(0);
+    expect(stray).toEqual([]);
+  });
+});
