@@ -4,8 +4,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readManifest } from '@/create-bastion/src/manifest';
-import { findSharedLine } from '@/create-bastion/src/prune';
+import { readManifest, type SharedLine } from '@/create-bastion/src/manifest';
+import { locateSharedLine } from '@/create-bastion/src/prune';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = readManifest(root);
@@ -53,22 +53,22 @@ const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   devDependencies: Record<string, string>;
 };
 
+const occurrences = (shared: SharedLine) => (existsSync(join(root, shared.file))
+  ? locateSharedLine(readFileSync(join(root, shared.file), 'utf8').split('\n'), shared).length
+  : 0);
+
 describe('modules.json', () => {
   it.each(modules)('lists only files that exist for %s', (_name, entry) => {
     expect(entry.paths.filter((path) => !existsSync(join(root, path)))).toEqual([]);
   });
 
   it.each(modules)('lists shared lines of %s that occur exactly once in their file', (_name, entry) => {
-    const counts = entry.lines.map(({ file, text }) => {
-      const found = existsSync(join(root, file)) ? findSharedLine(readFileSync(join(root, file), 'utf8').split('\n'), text) : [];
-      return { file, text, count: found.length };
-    });
+    const counts = entry.lines.map((shared) => ({ ...shared, count: occurrences(shared) }));
     expect(counts.filter(({ count }) => count !== 1)).toEqual([]);
   });
 
   it('lists repository-only lines that occur exactly once in their file', () => {
-    const counts = manifest.repositoryOnly.lines.map(({ file, text }) =>
-      ({ file, text, count: findSharedLine(readFileSync(join(root, file), 'utf8').split('\n'), text).length }));
+    const counts = manifest.repositoryOnly.lines.map((shared) => ({ ...shared, count: occurrences(shared) }));
     expect(counts.filter(({ count }) => count !== 1)).toEqual([]);
   });
 
@@ -87,7 +87,7 @@ describe('modules.json', () => {
   });
 
   it.each(modules)('finds no import of %s from outside it except on its listed lines', (name, entry) => {
-    const listed = new Set(entry.lines.map(({ file, text }) => `${file}\n${text}`));
+    const listed = new Set(entry.lines.flatMap((shared) => ('text' in shared ? [`${shared.file}\n${shared.text}`] : [])));
     const dependents = modules.filter(([, other]) => other.requires.includes(name)).flatMap(([, other]) => other.paths);
     const stray = files.filter((file) => !owns([...entry.paths, ...dependents], file)).flatMap((file) =>
       importsOf(file)

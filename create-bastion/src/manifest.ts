@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-const sharedLine = z.object({ file: z.string().min(1), text: z.string().min(1) });
+// A shared line is named by its exact text (one line or a block), or, in a Markdown file, by the start
+// of a README part: a heading stands for its section, a table row and a bullet for themselves.
+const sharedLine = z.union([
+  z.object({ file: z.string().min(1), text: z.string().min(1) }),
+  z.object({ file: z.string().min(1), readme: z.string().min(1) }),
+]);
 
 const removable = z.object({
   paths: z.array(z.string().min(1)),

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModuleManifest, Removable, SharedLine } from './manifest.js';
+import { findReference, readmePartLength } from './readme-excerpts.js';
 
 /** Where `text` (one or more whole lines) starts in `lines`, each start once per occurrence. */
 export function findSharedLine(lines: readonly string[], text: string): number[] {
@@ -12,12 +13,25 @@ export function findSharedLine(lines: readonly string[], text: string): number[]
   return starts;
 }
 
-function removeSharedLine(projectDir: string, { file, text }: SharedLine): void {
-  const path = join(projectDir, file);
+/** Each occurrence of a shared line in `lines`: where it starts and how many lines it spans. */
+export function locateSharedLine(lines: readonly string[], shared: SharedLine): { start: number; length: number }[] {
+  if ('readme' in shared) {
+    return findReference(lines, shared.readme).map((start) => ({ start, length: readmePartLength(lines, start) }));
+  }
+  const length = shared.text.split('\n').length;
+  return findSharedLine(lines, shared.text).map((start) => ({ start, length }));
+}
+
+function removeSharedLine(projectDir: string, shared: SharedLine): void {
+  const path = join(projectDir, shared.file);
   const lines = readFileSync(path, 'utf8').split('\n');
-  const starts = findSharedLine(lines, text);
-  if (starts.length !== 1) throw new Error(`${file}: expected one occurrence of ${JSON.stringify(text)}, found ${starts.length}`);
-  lines.splice(starts[0] ?? 0, text.split('\n').length);
+  const found = locateSharedLine(lines, shared);
+  const [only] = found;
+  if (found.length !== 1 || !only) {
+    const named = 'readme' in shared ? shared.readme : shared.text;
+    throw new Error(`${shared.file}: expected one occurrence of ${JSON.stringify(named)}, found ${found.length}`);
+  }
+  lines.splice(only.start, only.length);
   writeFileSync(path, lines.join('\n'));
 }
 

@@ -35,6 +35,14 @@ function bullet(lines: readonly string[], start: number): string[] {
   return lines.slice(start, end);
 }
 
+/** How many lines the README part starting at `start` spans: a section, a table row or a bullet. */
+export function readmePartLength(lines: readonly string[], start: number): number {
+  const line = lines[start] ?? '';
+  if (line.startsWith('#')) return section(lines, start).length;
+  if (line.startsWith('|')) return 1;
+  return bullet(lines, start).length;
+}
+
 const firstCell = (row: string) => `- ${row.split('|')[1]?.trim() ?? ''}`;
 
 /** The text `reference` names in `readme`, or undefined when no line starts with it. */
