@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import nextEnv from '@next/env';
 import { migrateDatabase } from '../db/migrate';
+import { ignoreClosedOutput } from '../server/core/closed-output';
 import { ConfigError, type Config, getConfig, loadConfig } from '../server/core/config';
 import { startHousekeeping } from '../server/core/housekeeping';
 import { startHttpEntry } from '../server/http/entry';
@@ -22,6 +23,7 @@ export function configOrExit(): Config {
 }
 
 export async function boot(options: { dev: boolean; onShutdown?: () => Promise<void> }): Promise<Server> {
+  ignoreClosedOutput();
   configOrExit();
   const config = getConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
