@@ -99,7 +99,8 @@ export async function startRedisCluster(bin: string, cliBin: string, replicasPer
 
 /** Every node agrees the cluster is up (replicas included, once they have synced their master). */
 export async function waitForClusterOk(cli: RedisCluster['cli'], ports: readonly number[]): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  // A revived master rejoins as a replica and resyncs: on two busy cores that has taken over 20 s.
+  for (let i = 0; i < 600; i++) {
     const states = await Promise.all(ports.map((port) => cli(port, 'cluster', 'info').catch(() => '')));
     if (states.every((state) => state.includes('cluster_state:ok'))) return;
     await sleep(100);

@@ -27,8 +27,15 @@ function shannonBitsPerCharacter(chars: string[]): number {
   return bits + (counts.size - 1) / (2 * chars.length * Math.LN2);
 }
 
-/** Words look like words: enough vowels, not too many (random lower-case runs are rarely pronounceable). */
+/** Letters a hex digit can be: a run of only these is as likely hex as a word (`bfafbfcecacfbac`). */
+const HEX_LETTERS_ONLY = /^[a-f]+$/i;
+
+/**
+ * Words look like words: enough vowels, not too many (random lower-case runs are rarely pronounceable),
+ * and at least one letter no hex digit uses.
+ */
 function isWordLike(run: string): boolean {
+  if (HEX_LETTERS_ONLY.test(run)) return false;
   const vowels = [...run].filter((char) => VOWEL.test(char)).length;
   return vowels / run.length >= 0.25 && vowels / run.length <= 0.6;
 }

@@ -1,7 +1,7 @@
 // Brute-force throttling: counts failed attempts per key in a fixed window (optionally with a
 // progressive lockout) and refuses callers over budget. Copy with ./errors, ./throttle-store,
 // ./throttle-blocked-cache, ./throttle-redis (it wraps a raw ioredis client) and, without Redis,
-// ./throttle-postgres; ./throttle-memory is for tests (`create-bastion copy throttle` takes them).
+// ./throttle-postgres; ./throttle-memory is for tests (a copy of the throttle takes them).
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError, TooManyRequestsError } from './errors';
