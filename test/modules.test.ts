@@ -1,40 +1,47 @@
 // modules.json against the code: a module's files exist, its shared lines occur once where listed,
 // its packages are its own, and nothing outside the module imports its files except through those lines.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { findImports, resolveImport } from '@/create-bastion/src/imports';
 import { readManifest, type SharedLine } from '@/create-bastion/src/manifest';
+import { pinnedVersions } from '@/create-bastion/src/primitives';
 import { locateSharedLine } from '@/create-bastion/src/prune';
+import { isExcluded } from '@/create-bastion/src/template-files';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = readManifest(root);
 const modules = Object.entries(manifest.modules);
-const skippedDirs = new Set(['node_modules', '.next', '.data', '.git', 'create-bastion', 'storage', 'test-results']);
 
+/** The template's source files (what a scaffold starts from), each read once. */
 function sourceFiles(dir = root): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return skippedDirs.has(name) ? [] : sourceFiles(path);
+    if (isExcluded(relative(root, path))) return [];
+    if (statSync(path).isDirectory()) return sourceFiles(path);
     return /\.(ts|tsx|mjs)$/.test(name) ? [relative(root, path)] : [];
   });
 }
 
-/** Each import specifier in a file with its line, resolved to a repository path (in-house imports only). */
+const sources = new Map(sourceFiles().map((file) => [file, readFileSync(join(root, file), 'utf8')]));
+const files = [...sources.keys()];
+const sourceOf = (file: string) => sources.get(file) ?? '';
+
+/** Each in-house import of a file, with the line that holds its specifier, as a repository path. */
 function importsOf(file: string): { line: string; target: string }[] {
-  const lines = readFileSync(join(root, file), 'utf8').split('\n');
-  return lines.flatMap((line) => [...line.matchAll(/(?:from |import\(|import )'([^']+)'/g)].flatMap((match) => {
-    const specifier = match[1] ?? '';
-    if (specifier.startsWith('@/')) return [{ line, target: specifier.slice(2) }];
-    if (specifier.startsWith('.')) return [{ line, target: join(dirname(file), specifier) }];
-    return [];
-  }));
+  const text = sourceOf(file);
+  const lines = text.split('\n');
+  return findImports(text).flatMap(({ specifier, start }) => {
+    const target = resolveImport(specifier, join(root, file), root);
+    if (target.kind !== 'local') return [];
+    return [{ line: lines[text.slice(0, start).split('\n').length - 1] ?? '', target: relative(root, target.path) }];
+  });
 }
 
 /** The names a file imports from the schema index (db/schema.ts re-exports every table file). */
 function schemaNamesImportedBy(file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8');
-  return [...text.matchAll(/import (?:type )?\{([^}]*)\} from '@\/db\/schema'/g)]
+  return [...sourceOf(file).matchAll(/import (?:type )?\{([^}]*)\} from '@\/db\/schema'/g)]
     .flatMap((match) => (match[1] ?? '').split(',').map((name) => name.replace(/^\s*type /, '').trim()));
 }
 
@@ -47,11 +54,13 @@ function tableNamesOf(paths: readonly string[]): string[] {
 const owns = (paths: readonly string[], target: string) =>
   paths.some((path) => target === path || target.startsWith(`${path}/`) || target.replace(/\.(tsx?|js)$/, '') === path.replace(/\.(tsx?|js)$/, ''));
 
-const files = sourceFiles();
-const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-};
+const declaredPackages = pinnedVersions(root);
+
+/** The files outside module `name` and outside the modules that require it. */
+function filesOutside(name: string, paths: readonly string[]): string[] {
+  const dependents = modules.filter(([, other]) => other.requires.includes(name)).flatMap(([, other]) => other.paths);
+  return files.filter((file) => !owns([...paths, ...dependents], file));
+}
 
 const occurrences = (shared: SharedLine) => (existsSync(join(root, shared.file))
   ? locateSharedLine(readFileSync(join(root, shared.file), 'utf8').split('\n'), shared).length
@@ -77,19 +86,15 @@ describe('modules.json', () => {
   });
 
   it.each(modules)('lists packages of %s that are dependencies and used nowhere else', (_name, entry) => {
-    const declared = { ...rootPackage.dependencies, ...rootPackage.devDependencies };
-    expect(entry.packages.filter((name) => !declared[name])).toEqual([]);
-    const outside = files.filter((file) => !owns(entry.paths, file)).filter((file) => {
-      const text = readFileSync(join(root, file), 'utf8');
-      return entry.packages.some((name) => text.includes(`from '${name}`));
-    });
+    expect(entry.packages.filter((name) => !declaredPackages.has(name))).toEqual([]);
+    const outside = files.filter((file) => !owns(entry.paths, file))
+      .filter((file) => entry.packages.some((name) => sourceOf(file).includes(`from '${name}`)));
     expect(outside).toEqual([]);
   });
 
   it.each(modules)('finds no import of %s from outside it except on its listed lines', (name, entry) => {
     const listed = new Set(entry.lines.flatMap((shared) => ('text' in shared ? [`${shared.file}\n${shared.text}`] : [])));
-    const dependents = modules.filter(([, other]) => other.requires.includes(name)).flatMap(([, other]) => other.paths);
-    const stray = files.filter((file) => !owns([...entry.paths, ...dependents], file)).flatMap((file) =>
+    const stray = filesOutside(name, entry.paths).flatMap((file) =>
       importsOf(file)
         .filter(({ line, target }) => owns(entry.paths, target) && !listed.has(`${file}\n${line}`))
         .map(({ line }) => `${file}: ${line.trim()}`));
@@ -98,8 +103,7 @@ describe('modules.json', () => {
 
   it.each(modules)('finds no use of the tables of %s from outside it', (name, entry) => {
     const tables = tableNamesOf(entry.paths);
-    const dependents = modules.filter(([, other]) => other.requires.includes(name)).flatMap(([, other]) => other.paths);
-    const stray = files.filter((file) => !owns([...entry.paths, ...dependents], file)).flatMap((file) =>
+    const stray = filesOutside(name, entry.paths).flatMap((file) =>
       schemaNamesImportedBy(file).filter((imported) => tables.includes(imported)).map((table) => `${file}: ${table}`));
     expect(tables.length).toBeGreaterThan(0);
     expect(stray).toEqual([]);

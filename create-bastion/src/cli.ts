@@ -34,7 +34,7 @@ async function main(args: string[]): Promise<number> {
   const answers = interactive ? await askMissing(flags, manifest) : defaultAnswers(flags, manifest);
   const problem = missingRequirement(manifest, answers.modules);
   if (problem) throw new UsageError(problem);
-  console.log(nextSteps(await scaffold(templateDir, answers), answers));
+  console.log(nextSteps(await scaffold({ templateDir, manifest, answers }), answers));
   return 0;
 }
 

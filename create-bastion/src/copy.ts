@@ -7,16 +7,16 @@ import { parseArgs } from 'node:util';
 import { findImports, resolveImport } from './imports.js';
 import {
   expandDeclaration, installCommand, loadManifest, pinnedVersions, type PrimitiveDeclaration, type PrimitiveManifest,
-  SECURITY_DIR,
+  SECURITY_DIR, TEST_RUNNER,
 } from './primitives.js';
 import { readmeExcerpt } from './readme-excerpts.js';
 
+export const COPY_USAGE = 'create-bastion copy <defence> [--to <dir>] [--with-tests] [--force]';
 const USAGE = [
-  'Usage: create-bastion copy <defence> [--to <dir>] [--with-tests] [--force]',
+  `Usage: ${COPY_USAGE}`,
   '       create-bastion copy --list',
 ].join('\n');
 const DEFAULT_TARGET = 'src/lib/security';
-const TEST_RUNNER = 'vitest';
 
 type CopyOptions = { defence: string | undefined; to: string; withTests: boolean; force: boolean; list: boolean };
 type PlannedFile = { source: string; destination: string; content: string };
@@ -108,7 +108,7 @@ function writePlan(plan: PlannedFile[], force: boolean): { written: PlannedFile[
 function report(name: string, primitive: PrimitiveDeclaration, options: CopyOptions, templateDir: string): string {
   const versions = pinnedVersions(templateDir);
   const testPackages = [TEST_RUNNER, ...primitive.testPackages];
-  const readme = readFileSync(join(templateDir, 'README.md'), 'utf8');
+  const readme = readFileSync(join(templateDir, 'README.md'), 'utf8').split('\n');
   const excerpts = primitive.readme.map((reference) => readmeExcerpt(readme, reference) ?? reference);
   return [
     primitive.packages.length > 0

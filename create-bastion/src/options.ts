@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { COPY_USAGE } from './copy.js';
 
-export type ThrottleStore = 'redis' | 'postgres';
-export const throttleStores: readonly ThrottleStore[] = ['postgres', 'redis'];
+const throttleStores = ['postgres', 'redis'] as const;
+export type ThrottleStore = (typeof throttleStores)[number];
 
 /** What the command line said; anything undefined is asked (or defaulted without a terminal). */
 export interface FlagAnswers {
@@ -19,7 +20,7 @@ export class UsageError extends Error {}
 export function usage(moduleNames: readonly string[]): string {
   return [
     'Usage: create-bastion [directory] [options]',
-    '       create-bastion copy <defence> [target]',
+    `       ${COPY_USAGE}`,
     '',
     'Options:',
     `  --modules=<list>            optional modules to keep, comma-separated (${moduleNames.join(', ')})`,

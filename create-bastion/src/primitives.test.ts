@@ -6,14 +6,13 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { findImports, resolveImport } from './imports.js';
 import {
-  expandDeclaration, loadManifest, pinnedVersions, type PrimitiveDeclaration, SECURITY_DIR,
+  expandDeclaration, loadManifest, pinnedVersions, type PrimitiveDeclaration, SECURITY_DIR, TEST_RUNNER,
 } from './primitives.js';
 import { findReference, readmeExcerpt } from './readme-excerpts.js';
 
 const root = join(import.meta.dirname, '../..');
 const securityDir = join(root, SECURITY_DIR);
 const manifest = loadManifest(root);
-const TEST_RUNNER = 'vitest';
 
 type FileImports = { locals: string[]; packages: string[] };
 
@@ -128,7 +127,7 @@ describe('server/security/primitives.json', () => {
   });
 
   it('lists every defence in README.md with its summary', () => {
-    const section = readmeExcerpt(readmeLines.join('\n'), '## Copying one defence') ?? '';
+    const section = readmeExcerpt(readmeLines, '## Copying one defence') ?? '';
     const listed = section.split('\n').filter((line) => /^\| `[a-z-]+` \| /.test(line));
     const declared = Object.entries(manifest).map(([name, { summary }]) => `| \`${name}\` | ${summary} |`);
     expect(listed).toEqual(declared);

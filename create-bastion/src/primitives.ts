@@ -2,52 +2,40 @@
 // versions its package.json pins, and the README lines each declaration points at.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-export type PrimitiveDeclaration = {
-  summary: string;
-  file: string;
-  companions: string[];
-  packages: string[];
-  tests: string[];
-  testCompanions: string[];
-  testPackages: string[];
-  readme: string[];
-  /** Other defences this one is used with, copied along (a store with the throttle it serves). */
-  uses: string[];
-};
-export type PrimitiveManifest = Record<string, PrimitiveDeclaration>;
-
-export const SECURITY_DIR = 'server/security';
-export const MANIFEST_FILE = `${SECURITY_DIR}/primitives.json`;
+import { z } from 'zod';
 
 const LIST_FIELDS = ['companions', 'packages', 'tests', 'testCompanions', 'testPackages', 'readme', 'uses'] as const;
 
-const isStringList = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every((item) => typeof item === 'string');
+const stringList = z.array(z.string());
+const declaration = z.object({
+  summary: z.string(),
+  file: z.string(),
+  companions: stringList,
+  packages: stringList,
+  tests: stringList,
+  testCompanions: stringList,
+  testPackages: stringList,
+  readme: stringList,
+  /** Other defences this one is used with, copied along (a store with the throttle it serves). */
+  uses: stringList,
+});
+const primitivesFile = z.object({ about: stringList.optional(), primitives: z.record(z.string(), declaration) });
 
-function checkDeclaration(name: string, value: unknown): PrimitiveDeclaration {
-  if (typeof value !== 'object' || value === null) throw new Error(`${MANIFEST_FILE}: "${name}" is not an object`);
-  const fields = value as Record<string, unknown>;
-  for (const field of ['summary', 'file']) {
-    if (typeof fields[field] !== 'string') throw new Error(`${MANIFEST_FILE}: "${name}".${field} must be a string`);
-  }
-  for (const field of LIST_FIELDS) {
-    if (!isStringList(fields[field])) throw new Error(`${MANIFEST_FILE}: "${name}".${field} must be a list of strings`);
-  }
-  return value as PrimitiveDeclaration;
-}
+/** One defence: its file, companions, packages, tests, README references, and the defences it `uses`. */
+export type PrimitiveDeclaration = z.infer<typeof declaration>;
+export type PrimitiveManifest = Record<string, PrimitiveDeclaration>;
+
+export const SECURITY_DIR = 'server/security';
+const PRIMITIVES_FILE = `${SECURITY_DIR}/primitives.json`;
+/** The test runner every copied test needs; declarations leave it implied. */
+export const TEST_RUNNER = 'vitest';
 
 /** The declarations of `templateDir`, checked for shape. */
 export function loadManifest(templateDir: string): PrimitiveManifest {
-  const parsed: unknown = JSON.parse(readFileSync(join(templateDir, MANIFEST_FILE), 'utf8'));
-  const primitives = (parsed as { primitives?: unknown } | null)?.primitives;
-  if (typeof primitives !== 'object' || primitives === null) throw new Error(`${MANIFEST_FILE}: no "primitives"`);
-  const manifest: PrimitiveManifest = Object.fromEntries(
-    Object.entries(primitives).map(([name, value]) => [name, checkDeclaration(name, value)]),
-  );
+  const { primitives: manifest } = primitivesFile.parse(JSON.parse(readFileSync(join(templateDir, PRIMITIVES_FILE), 'utf8')));
   for (const [name, { uses }] of Object.entries(manifest)) {
     const unknown = uses.filter((used) => manifest[used] === undefined);
-    if (unknown.length > 0) throw new Error(`${MANIFEST_FILE}: "${name}" uses unknown ${unknown.join(', ')}`);
+    if (unknown.length > 0) throw new Error(`${PRIMITIVES_FILE}: "${name}" uses unknown ${unknown.join(', ')}`);
   }
   return manifest;
 }

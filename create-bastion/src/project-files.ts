@@ -3,21 +3,25 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Answers } from './questions.js';
 
-function editFile(projectDir: string, file: string, edit: (text: string) => string): void {
+export function editFile(projectDir: string, file: string, edit: (text: string) => string): void {
   const path = join(projectDir, file);
   writeFileSync(path, edit(readFileSync(path, 'utf8')));
 }
 
+type Dependencies = Record<string, string>;
+type PackageJson = Record<string, unknown> & { dependencies?: Dependencies; devDependencies?: Dependencies };
+
+export function editPackageJson(projectDir: string, edit: (pkg: PackageJson) => PackageJson): void {
+  editFile(projectDir, 'package.json', (text) => `${JSON.stringify(edit(JSON.parse(text) as PackageJson), null, 2)}\n`);
+}
+
 export function setPackageName(projectDir: string, packageName: string): void {
-  editFile(projectDir, 'package.json', (text) => {
-    const pkg = JSON.parse(text) as Record<string, unknown>;
-    return `${JSON.stringify({ ...pkg, name: packageName, version: '0.1.0' }, null, 2)}\n`;
-  });
+  editPackageJson(projectDir, (pkg) => ({ ...pkg, name: packageName, version: '0.1.0' }));
 }
 
 // Only `npm run dev` reads this file: `.env` would also reach the test suites' production builds,
 // whose checks that production refuses missing secrets must see them missing.
-export const ENV_FILE = '.env.development.local';
+const ENV_FILE = '.env.development.local';
 
 /** Secrets made for this project alone, in the formats server/core/config.ts checks. */
 export function writeEnvFile(projectDir: string, answers: Answers): void {

@@ -1,6 +1,7 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModuleManifest, Removable, SharedLine } from './manifest.js';
+import { editFile, editPackageJson } from './project-files.js';
 import { findReference, readmePartLength } from './readme-excerpts.js';
 
 /** Where `text` (one or more whole lines) starts in `lines`, each start once per occurrence. */
@@ -23,27 +24,25 @@ export function locateSharedLine(lines: readonly string[], shared: SharedLine): 
 }
 
 function removeSharedLine(projectDir: string, shared: SharedLine): void {
-  const path = join(projectDir, shared.file);
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const found = locateSharedLine(lines, shared);
-  const [only] = found;
-  if (found.length !== 1 || !only) {
-    const named = 'readme' in shared ? shared.readme : shared.text;
-    throw new Error(`${shared.file}: expected one occurrence of ${JSON.stringify(named)}, found ${found.length}`);
-  }
-  lines.splice(only.start, only.length);
-  writeFileSync(path, lines.join('\n'));
+  editFile(projectDir, shared.file, (text) => {
+    const lines = text.split('\n');
+    const found = locateSharedLine(lines, shared);
+    const [only] = found;
+    if (found.length !== 1 || !only) {
+      const named = 'readme' in shared ? shared.readme : shared.text;
+      throw new Error(`${shared.file}: expected one occurrence of ${JSON.stringify(named)}, found ${found.length}`);
+    }
+    lines.splice(only.start, only.length);
+    return lines.join('\n');
+  });
 }
 
 function removePackages(projectDir: string, packages: readonly string[]): void {
   if (packages.length === 0) return;
-  const path = join(projectDir, 'package.json');
-  const pkg = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  for (const field of ['dependencies', 'devDependencies']) {
-    const deps = pkg[field] as Record<string, string> | undefined;
-    for (const name of packages) delete deps?.[name];
-  }
-  writeFileSync(path, `${JSON.stringify(pkg, null, 2)}\n`);
+  editPackageJson(projectDir, (pkg) => {
+    for (const deps of [pkg.dependencies, pkg.devDependencies]) for (const name of packages) delete deps?.[name];
+    return pkg;
+  });
 }
 
 // Lines first: a module's line may sit in a file another left-out module deletes.

@@ -45,13 +45,12 @@ export function readmePartLength(lines: readonly string[], start: number): numbe
 
 const firstCell = (row: string) => `- ${row.split('|')[1]?.trim() ?? ''}`;
 
-/** The text `reference` names in `readme`, or undefined when no line starts with it. */
-export function readmeExcerpt(readme: string, reference: string): string | undefined {
-  const lines = readme.split('\n');
+/** The text `reference` names in the README's `lines`, or undefined when no line starts with it. */
+export function readmeExcerpt(lines: readonly string[], reference: string): string | undefined {
   const [start] = findReference(lines, reference);
   if (start === undefined) return undefined;
   const line = lines[start] ?? '';
-  if (line.startsWith('#')) return section(lines, start).join('\n').trimEnd();
   if (line.startsWith('|')) return firstCell(line);
-  return bullet(lines, start).join('\n');
+  const part = lines.slice(start, start + readmePartLength(lines, start)).join('\n');
+  return line.startsWith('#') ? part.trimEnd() : part;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand } from './commands.js';
-import { readManifest } from './manifest.js';
+import type { ModuleManifest } from './manifest.js';
 import { describeChoicesInReadme, setPackageName, writeEnvFile } from './project-files.js';
 import { pruneProject } from './prune.js';
 import { type Answers, CancelledError } from './questions.js';
@@ -19,12 +19,14 @@ function removeWhatWeWrote(projectDir: string, existedBefore: boolean): void {
   for (const entry of readdirSync(projectDir)) rmSync(join(projectDir, entry), { recursive: true, force: true });
 }
 
+type Plan = { templateDir: string; manifest: ModuleManifest; answers: Answers };
+
 async function writeProject(
-  templateDir: string, projectDir: string, packageName: string, answers: Answers, signal: AbortSignal,
+  { templateDir, manifest, answers }: Plan, projectDir: string, packageName: string, signal: AbortSignal,
 ): Promise<void> {
   mkdirSync(projectDir, { recursive: true });
   copyTemplateToProject(templateDir, projectDir);
-  pruneProject(projectDir, readManifest(projectDir), answers.modules);
+  pruneProject(projectDir, manifest, answers.modules);
   setPackageName(projectDir, packageName);
   writeEnvFile(projectDir, answers);
   describeChoicesInReadme(projectDir, packageName, answers);
@@ -47,7 +49,8 @@ async function commitFirstVersion(projectDir: string): Promise<boolean> {
 }
 
 /** Writes the project, or nothing: on an error or Ctrl-C, what was written is removed again. */
-export async function scaffold(templateDir: string, answers: Answers): Promise<Scaffolded> {
+export async function scaffold(plan: Plan): Promise<Scaffolded> {
+  const { answers } = plan;
   const projectDir = resolve(answers.directory);
   const packageName = packageNameFor(projectDir);
   checkTargetDirectory(projectDir);
@@ -57,7 +60,7 @@ export async function scaffold(templateDir: string, answers: Answers): Promise<S
   const onInterrupt = () => interrupt.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    await writeProject(templateDir, projectDir, packageName, answers, interrupt.signal);
+    await writeProject(plan, projectDir, packageName, interrupt.signal);
   } catch (error) {
     removeWhatWeWrote(projectDir, existedBefore);
     throw interrupt.signal.aborted ? new CancelledError(`interrupted: ${projectDir} removed`) : error;

@@ -13,7 +13,8 @@ const excludedTopLevel = new Set([
   'blob-report', 'screenshots', 'coverage',
 ]);
 
-function isExcluded(path: string): boolean {
+/** What the template leaves out of the repository (`path` relative to its root). */
+export function isExcluded(path: string): boolean {
   const [top] = path.split(sep);
   const name = basename(path);
   if (top !== undefined && excludedTopLevel.has(top)) return true;

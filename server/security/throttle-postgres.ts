@@ -1,6 +1,6 @@
 // The Postgres ThrottleStore: one upsert per call, timed by the database clock, so budgets hold
 // under concurrency (ON CONFLICT locks the row) and across any number of app instances.
-// Copy with ./throttle, ./errors and the throttle_counters table (db/schema.ts).
+// Copy with ./throttle, ./errors and the throttle_counters table (db/tables/core.ts).
 import type { Sql } from 'postgres';
 import type { CounterPolicy, CounterState, ThrottleStore } from './throttle-store';
 
