@@ -3,6 +3,7 @@
 // waiting in a queue without bound. /api/health is never shed, and reports the pressure.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { existingProcessSingleton, publishProcessSingleton } from '@/server/core/singleton';
 import { type Refusal, refusal } from './refusal';
 
 export type Pressure = {
@@ -25,10 +26,13 @@ const RESOLUTION_MS = 10;
 const LOG_INTERVAL_MS = 10_000;
 const HEALTH_PATH = /^\/api\/health(?:\?|$)/;
 
-const busy = (reason: string) => refusal(503, 'The server is busy. Please try again shortly.', {
+/** The 503 for a request shed under load; `reason` goes out as `X-Shed-Reason`. */
+export const busy = (reason: string) => refusal(503, 'The server is busy. Please try again shortly.', {
   'Retry-After': '1',
   'X-Shed-Reason': reason,
 });
+const SHED_IN_FLIGHT = busy('in-flight');
+const SHED_LAG = busy('event-loop-lag');
 const draining = refusal(503, 'The server is restarting. Please try again shortly.', {
   'Retry-After': '1',
   'Connection': 'close',
@@ -113,8 +117,8 @@ export class LoadShedder {
   }
 
   private reasonToShed(): Refusal | null {
-    if (this.inFlight >= this.limits.maxRequestsInFlight) return busy('in-flight');
-    if (this.lagMs > this.limits.eventLoopLagLimitMs) return busy('event-loop-lag');
+    if (this.inFlight >= this.limits.maxRequestsInFlight) return SHED_IN_FLIGHT;
+    if (this.lagMs > this.limits.eventLoopLagLimitMs) return SHED_LAG;
     return null;
   }
 
@@ -132,12 +136,10 @@ export class LoadShedder {
   }
 }
 
-type Shared = { bastionPressure?: () => Pressure };
+type PressureSource = Pick<LoadShedder, 'pressure'>;
 
 /** Lets /api/health, in Next's own bundle, read the entry's pressure. */
-export function publishPressure(shedder: LoadShedder): void {
-  (globalThis as Shared).bastionPressure = () => shedder.pressure();
-}
+export const publishPressure = (shedder: LoadShedder) => publishProcessSingleton<PressureSource>('load-shedder', shedder);
 
 /** The entry's pressure, or null when the app runs without the entry (`next dev` alone). */
-export const readPressure = (): Pressure | null => (globalThis as Shared).bastionPressure?.() ?? null;
+export const readPressure = (): Pressure | null => existingProcessSingleton<PressureSource>('load-shedder')?.pressure() ?? null;

@@ -3,7 +3,9 @@
 // past that they get a fast 503 + Retry-After. A refused request verifies no password, so the
 // throttles' bound on verifications holds, and a sign-in flood costs other requests next to nothing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Refusal, refusal } from './refusal';
+import { existingProcessSingleton, publishProcessSingleton } from '@/server/core/singleton';
+import { busy } from './load-shedding';
+import type { Refusal } from './refusal';
 
 /** The tRPC procedures that hash or verify a password. */
 const HASHING_PROCEDURES: ReadonlySet<string> = new Set([
@@ -20,10 +22,7 @@ const TRPC_ENDPOINT = '/api/trpc';
 
 export type SignInLoad = Readonly<{ inFlight: number; capacity: number; peak: number; shed: number }>;
 
-const busy = refusal(503, 'The server is busy. Please try again shortly.', {
-  'Retry-After': '1',
-  'X-Shed-Reason': 'sign-ins',
-});
+const SHED_SIGN_INS = busy('sign-ins');
 
 const trimSlashes = (path: string) => path.split('/').filter(Boolean).join('/');
 
@@ -58,7 +57,7 @@ export class SignInAdmission {
     const slots = Math.min(calls, this.capacity);
     if (this.inFlight + slots > this.capacity) {
       this.shed += 1;
-      return this.countShed(busy);
+      return this.countShed(SHED_SIGN_INS);
     }
     this.inFlight += slots;
     this.peak = Math.max(this.peak, this.inFlight);
@@ -71,12 +70,9 @@ export class SignInAdmission {
   }
 }
 
-type Shared = { bastionSignInLoad?: () => SignInLoad };
-
 /** Lets /api/health, in Next's own bundle, read the entry's sign-in admission. */
-export function publishSignInLoad(admission: SignInAdmission): void {
-  (globalThis as Shared).bastionSignInLoad = () => admission.load();
-}
+export const publishSignInLoad = (admission: SignInAdmission) => publishProcessSingleton('sign-in-admission', admission);
 
 /** The entry's sign-in admission, or null when the app runs without the entry. */
-export const readSignInLoad = (): SignInLoad | null => (globalThis as Shared).bastionSignInLoad?.() ?? null;
+export const readSignInLoad = (): SignInLoad | null =>
+  existingProcessSingleton<SignInAdmission>('sign-in-admission')?.load() ?? null;

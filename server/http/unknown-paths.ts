@@ -57,7 +57,10 @@ export class UnknownPaths {
     // Next matches routes on the path as sent (/%6Cogin is not /login); a route spelt with
     // characters beyond ASCII can only be asked for encoded, so that spelling is decoded first.
     const spellings = /[^\p{ASCII}]/u.test(decoded) ? [pathname, decoded] : [pathname];
-    const forms = spellings.flatMap((path) => [path, path.replace(RSC_SUFFIX, '') || '/']);
+    const forms = spellings.flatMap((path) => {
+      const page = path.replace(RSC_SUFFIX, '') || '/';
+      return page === path ? [path] : [path, page];
+    });
     return !this.routes.some((routes) => forms.some((path) => routes.test(path)));
   }
 }
@@ -82,15 +85,21 @@ export const NOT_FOUND_CONTENT_SECURITY_POLICY = `default-src 'none'; `
   + `style-src 'sha256-${createHash('sha256').update(NOT_FOUND_STYLE).digest('base64')}'; `
   + `base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
+const NOT_FOUND_BODY = Buffer.from(NOT_FOUND_PAGE);
+const API_NOT_FOUND = refusal(404, 'Not found.');
+
+const notFoundHeaders = (production: boolean) => ({
+  ...pageSecurityHeaders({ production }),
+  'Content-Security-Policy': NOT_FOUND_CONTENT_SECURITY_POLICY,
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Length': NOT_FOUND_BODY.length,
+  'Cache-Control': 'private, no-store',
+});
+/** Built once: a flood of unknown paths costs a header write and a prebuilt body each. */
+const NOT_FOUND_HEADERS = { production: notFoundHeaders(true), development: notFoundHeaders(false) };
+
 /** The not-found answer: a JSON refusal under /api/, the prebuilt page elsewhere. */
 export function writeNotFound(res: ServerResponse, pathname: string, production: boolean): void {
-  if (pathname.startsWith('/api/')) return writeRefusal(res, refusal(404, 'Not found.'), production);
-  res.writeHead(404, {
-    ...pageSecurityHeaders({ production }),
-    'Content-Security-Policy': NOT_FOUND_CONTENT_SECURITY_POLICY,
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': Buffer.byteLength(NOT_FOUND_PAGE),
-    'Cache-Control': 'private, no-store',
-  });
-  res.end(NOT_FOUND_PAGE);
+  if (pathname.startsWith('/api/')) return writeRefusal(res, API_NOT_FOUND, production);
+  res.writeHead(404, NOT_FOUND_HEADERS[production ? 'production' : 'development']).end(NOT_FOUND_BODY);
 }
