@@ -17,6 +17,13 @@ export type FieldSpec = {
   placeholder?: string;
   inputMode?: 'numeric' | 'text';
 };
+/** The current password, typed again with a sensitive action. */
+export const CURRENT_PASSWORD_FIELD: FieldSpec = {
+  name: 'currentPassword',
+  label: 'Current password',
+  type: 'password',
+  autoComplete: 'current-password',
+};
 type FieldErrors = Record<string, string[] | undefined>;
 type Outcome = { kind: 'success'; message: string } | { kind: 'error'; message: string; retryAt?: number; fieldErrors?: FieldErrors };
 

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert } from '@/app/_components/alert';
 import { Button } from '@/app/_components/button';
-import { MutationForm } from '@/app/_components/mutation-form';
+import { CURRENT_PASSWORD_FIELD, MutationForm } from '@/app/_components/mutation-form';
 import { Section } from '@/app/_components/section';
 import { Table } from '@/app/_components/table';
 import { When } from '@/app/_components/when';
@@ -85,7 +85,7 @@ export function AccountPanel() {
           <MutationForm
             submitLabel="Change password"
             fields={[
-              { name: 'currentPassword', label: 'Current password', type: 'password', autoComplete: 'current-password' },
+              CURRENT_PASSWORD_FIELD,
               { name: 'newPassword', label: 'New password', type: 'password', autoComplete: 'new-password', hint: 'At least 12 characters.' },
             ]}
             submit={(values) => client.account.changePassword.mutate({ currentPassword: values.currentPassword ?? '', newPassword: values.newPassword ?? '' })}

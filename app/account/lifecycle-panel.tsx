@@ -1,16 +1,9 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { MutationForm } from '@/app/_components/mutation-form';
+import { CURRENT_PASSWORD_FIELD, MutationForm } from '@/app/_components/mutation-form';
 import { Section } from '@/app/_components/section';
 import { useTRPCClient } from '@/app/_trpc/provider';
-
-const CURRENT_PASSWORD = {
-  name: 'currentPassword',
-  label: 'Current password',
-  type: 'password',
-  autoComplete: 'current-password',
-} as const;
 
 /** Email change, "download my data" and deletion: the account's own life after signup. */
 export function LifecyclePanel() {
@@ -22,7 +15,7 @@ export function LifecyclePanel() {
         <div className="max-w-md">
           <MutationForm
             submitLabel="Send confirmation link"
-            fields={[{ name: 'newEmail', label: 'New email address', type: 'email', autoComplete: 'email' }, CURRENT_PASSWORD]}
+            fields={[{ name: 'newEmail', label: 'New email address', type: 'email', autoComplete: 'email' }, CURRENT_PASSWORD_FIELD]}
             submit={(values) => client.lifecycle.requestEmailChange.mutate({
               newEmail: values.newEmail ?? '',
               currentPassword: values.currentPassword ?? '',
@@ -42,7 +35,7 @@ export function LifecyclePanel() {
             submitLabel="Delete my account"
             fields={[
               { name: 'confirmEmail', label: 'Type your email address to confirm', type: 'email', autoComplete: 'off' },
-              CURRENT_PASSWORD,
+              CURRENT_PASSWORD_FIELD,
             ]}
             submit={(values) => client.lifecycle.deleteAccount.mutate({
               confirmEmail: values.confirmEmail ?? '',

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { Alert } from '@/app/_components/alert';
 import { Button } from '@/app/_components/button';
+import { DeleteRowButton } from '@/app/_components/delete-row-button';
 import { MutationForm } from '@/app/_components/mutation-form';
 import { Section } from '@/app/_components/section';
 import { Table } from '@/app/_components/table';
@@ -53,9 +54,7 @@ export function WebhooksPanel() {
                     <Button size="sm" pending={send.isPending && send.variables?.id === hook.id} onClick={() => send.mutate({ id: hook.id })}>
                       Send test event
                     </Button>
-                    <Button variant="danger" size="sm" pending={remove.isPending && remove.variables?.id === hook.id} onClick={() => remove.mutate({ id: hook.id })}>
-                      Delete
-                    </Button>
+                    <DeleteRowButton id={hook.id} deletion={remove} />
                   </div>
                 </td>
               </tr>

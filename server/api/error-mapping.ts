@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { SecurityError, ServiceBusyError, TooManyRequestsError } from '@/server/security/errors';
+import { RetryLaterError, SecurityError } from '@/server/security/errors';
 
 const CODE_BY_STATUS: Record<SecurityError['status'], TRPC_ERROR_CODE_KEY> = {
   400: 'BAD_REQUEST',
@@ -45,7 +45,7 @@ export function toTRPCError(error: unknown, resHeaders?: Headers): TRPCError {
     if (error.code === 'INTERNAL_SERVER_ERROR') return toTRPCError(error.cause, resHeaders);
     return error;
   }
-  if (error instanceof TooManyRequestsError || error instanceof ServiceBusyError) {
+  if (error instanceof RetryLaterError) {
     resHeaders?.set('Retry-After', String(error.retryAfterSeconds));
   }
   if (error instanceof SecurityError) {

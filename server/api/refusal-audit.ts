@@ -2,7 +2,6 @@
 // rest as one row with their number (`repeated`) once the window has closed. A flood of refused
 // sign-ins then costs no query per request: no audit insert, no session lookup.
 import { getAuditLog } from '@/server/core/audit-log';
-import { getLogger } from '@/server/core/log';
 import { processSingleton } from '@/server/core/singleton';
 import type { AuditEntry } from '@/server/security/audit';
 import { RefusalTally } from '@/server/security/refusal-tally';
@@ -13,9 +12,8 @@ const MAX_KEYS = 10_000;
 function recordClosedWindows(tally: RefusalTally<AuditEntry>): void {
   for (const { sample, repeated } of tally.takeClosed()) {
     const details = { ...sample.details, repeated, windowSeconds: WINDOW_MS / 1000 };
-    getAuditLog().record({ ...sample, details }).catch((error: unknown) => {
-      getLogger().error({ err: error }, 'repeated refusals could not be audited');
-    });
+    // record() logs a storage failure itself.
+    void getAuditLog().record({ ...sample, details });
   }
 }
 

@@ -4,11 +4,10 @@ import { loadRequestSession } from '@/server/auth/request-session';
 import { getDb } from '@/server/core/db';
 import { getLogger } from '@/server/core/log';
 import { getAuditLog } from '@/server/core/audit-log';
-import { auditEntry, type RequestInfo } from '@/server/core/request-info';
+import { auditEntry, type RequestInfo, requestInfoFrom } from '@/server/core/request-info';
 import { csrfTokenMatches } from '@/server/auth/csrf-cookie';
 import type { SecurityEventName } from '@/server/security/audit';
 import { ForbiddenError, TooManyRequestsError } from '@/server/security/errors';
-import { CLIENT_IP_HEADER } from '@/server/security/headers';
 import { toTRPCError } from './error-mapping';
 import { isFirstRefusalOfWindow } from './refusal-audit';
 
@@ -25,9 +24,8 @@ function lazy<T>(load: () => Promise<T>): () => Promise<T> {
  */
 export async function createContext(options: CreateContextOptions) {
   const { headers, resHeaders } = options;
-  const clientIp = headers.get(CLIENT_IP_HEADER) ?? 'unknown';
-  const userAgent = (headers.get('user-agent') ?? '').slice(0, 512);
-  const base = { db: getDb(), headers, resHeaders, clientIp, userAgent, path: options.path ?? '', method: options.method ?? '' };
+  const { ip: clientIp, userAgent, method, path } = requestInfoFrom(headers, options.method ?? '', options.path ?? '');
+  const base = { db: getDb(), headers, resHeaders, clientIp, userAgent, path, method };
   // Shared by every call of a batch: one HTTP request writes at most one refusal to the audit log.
   const refusal = { audited: false };
   return { ...base, refusal, session: lazy(() => loadRequestSession(base)) };

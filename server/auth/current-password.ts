@@ -12,13 +12,15 @@ export type VerifiedAccount = { email: string; passwordHash: string };
 
 /**
  * Re-verifies the signed-in user's password on the account's sign-in budget (progressive lockout),
- * so a stolen session cannot guess it faster than a stranger at the login form could.
+ * so a stolen session cannot guess it faster than a stranger at the login form could. A wrong one is
+ * audited as a `login_failure` with `reason`.
  */
 export async function verifyCurrentPassword(
   deps: Verifier,
   userId: string,
   currentPassword: string,
   request: RequestInfo,
+  reason = 'wrong_current_password',
 ): Promise<VerifiedAccount> {
   const [user] = await deps.db
     .select({ email: users.email, passwordHash: users.passwordHash })
@@ -27,7 +29,7 @@ export async function verifyCurrentPassword(
   if (!user?.passwordHash) throw new SessionEndedError();
   await deps.throttles.loginAccount.reserveOrThrow(user.email);
   if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-    await deps.audit.record(auditEntry(request, 'login_failure', userId, { reason: 'wrong_current_password' }));
+    await deps.audit.record(auditEntry(request, 'login_failure', userId, { reason }));
     throw new WrongCurrentPasswordError();
   }
   await deps.throttles.loginAccount.reset(user.email);

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { type AuthTokenPurpose, sessions, users } from '@/db/schema';
 import type { Database } from '@/db/client';
 import { enqueueMail } from '@/server/mail/outbox';
-import { activationMail, alreadyRegisteredMail, passwordChangedMail, passwordResetMail } from '@/server/mail/templates';
+import { activationMail, alreadyRegisteredMail, mailLink, passwordChangedMail, passwordResetMail } from '@/server/mail/templates';
 import type { AuditLog } from '@/server/security/audit';
 import { ipBucket } from '@/server/security/client-ip';
 import { UnprocessableError } from '@/server/security/errors';
@@ -68,9 +68,7 @@ export class UserAuthService {
   constructor(private readonly deps: Dependencies) {}
 
   private link(path: string, token?: string): string {
-    const url = new URL(path, this.deps.appOrigin);
-    if (token) url.searchParams.set('token', token);
-    return url.toString();
+    return mailLink(this.deps.appOrigin, path, token);
   }
 
   private assertPolicy(password: string, email: string): void {

@@ -1,6 +1,13 @@
 // Mail templates: each has a text and an HTML part. Every value is escaped in the HTML part;
 // links are built by the caller from APP_ORIGIN, never from the request's Host header.
 
+/** A link in a mail on `origin` (APP_ORIGIN, never the request's Host), with its one-time token if any. */
+export function mailLink(origin: string, path: string, token?: string): string {
+  const url = new URL(path, origin);
+  if (token) url.searchParams.set('token', token);
+  return url.toString();
+}
+
 export type MailKind =
   | 'activation'
   | 'already_registered'

@@ -16,21 +16,29 @@ export function fixedRefusal(status: SecurityError['status'], message: string) {
   return class extends SecurityError {
     readonly status = status;
 
-    constructor(options?: ErrorOptions) {
-      super(message, options);
+    constructor() {
+      super(message);
     }
   };
 }
 
-/** The caller is over budget. `retryAfterSeconds` is a whole number ≥ 1, ready for `Retry-After`. */
-export class TooManyRequestsError extends SecurityError {
-  readonly status = 429;
+/** A refusal that says when to try again: `retryAfterSeconds` is a whole number ≥ 1, ready for `Retry-After`. */
+export abstract class RetryLaterError extends SecurityError {
   readonly retryAfterSeconds: number;
 
-  constructor(retryAfterSeconds: number, message = 'Too many attempts. Please try again later.') {
+  constructor(retryAfterSeconds: number, message: string) {
     super(message);
     // Whole seconds, at least 1; a NaN or infinite input (a store bug) must not reach the header.
     this.retryAfterSeconds = Number.isFinite(retryAfterSeconds) ? Math.max(1, Math.ceil(retryAfterSeconds)) : 60;
+  }
+}
+
+/** The caller is over budget. */
+export class TooManyRequestsError extends RetryLaterError {
+  readonly status = 429;
+
+  constructor(retryAfterSeconds: number, message = 'Too many attempts. Please try again later.') {
+    super(retryAfterSeconds, message);
   }
 }
 
@@ -44,13 +52,11 @@ export class StoreUnavailableError extends SecurityError {
 }
 
 /** Too much work is under way to take this request now (not a store failure): 503 with Retry-After. */
-export class ServiceBusyError extends SecurityError {
+export class ServiceBusyError extends RetryLaterError {
   readonly status = 503;
-  readonly retryAfterSeconds: number;
 
   constructor(retryAfterSeconds: number, message = 'The server is busy. Please try again shortly.') {
-    super(message);
-    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(retryAfterSeconds, message);
   }
 }
 

@@ -42,26 +42,27 @@ end
 local function fields(value)
   return numbers({string.match(value, '^(%d+):(%d+):(%d+):(%d+):(%d+)$')})
 end
-local function decode(now)
-  local kind = redis.call('TYPE', key)['ok']
-  if kind == 'hash' then
+-- value: the reply of pcall GET: false (no key), a string, or an error (another type: an earlier hash)
+local function decode(value, now)
+  if type(value) == 'string' then
+    local attempts = tonumber(value)
+    if not attempts then return fields(value) end
+    local ttl = redis.call('PTTL', key)
+    return attempts, ttl > 0 and now + ttl or 0, 0, 0, 0
+  end
+  if value and redis.call('TYPE', key)['ok'] == 'hash' then
     return numbers(redis.call('HMGET', key, 'attempts', 'windowEnd', 'lockedUntil', 'lockouts', 'lockoutsEnd'))
   end
-  if kind ~= 'string' then return 0, 0, 0, 0, 0 end
-  local value = redis.call('GET', key)
-  local attempts = tonumber(value)
-  if not attempts then return fields(value) end
-  local ttl = redis.call('PTTL', key)
-  return attempts, ttl > 0 and now + ttl or 0, 0, 0, 0
+  return 0, 0, 0, 0, 0
 end
 
 if #ARGV == 0 then
   local value = redis.pcall('GET', key)
   if not value then return {0, 0, 0} end
-  local attempts = tonumber(value)
-  if attempts then return {attempts, math.max(0, redis.call('PTTL', key)), 0} end
+  local count = tonumber(value)
+  if count then return {count, math.max(0, redis.call('PTTL', key)), 0} end
   local now = clock()
-  local attempts, windowEnd, lockedUntil = decode(now)
+  local attempts, windowEnd, lockedUntil = decode(value, now)
   if windowEnd <= now then attempts, windowEnd = 0, now end
   return {attempts, windowEnd - now, math.max(0, lockedUntil - now)}
 end
@@ -69,20 +70,14 @@ end
 local windowMs = tonumber(ARGV[1])
 if #ARGV == 1 then
   local now = clock()
-  local attempts, windowEnd = decode(now)
+  local attempts, windowEnd = decode(redis.pcall('GET', key), now)
   if windowEnd <= now then attempts, windowEnd = 0, now + windowMs end
   redis.call('SET', key, attempts + 1, 'PXAT', windowEnd)
   return {attempts + 1, windowEnd - now, 0}
 end
 
 local now = clock()
-local value = redis.pcall('GET', key)
-local attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = 0, 0, 0, 0, 0
-if type(value) == 'string' and string.find(value, ':', 1, true) then
-  attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = fields(value)
-elseif value then
-  attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = decode(now)
-end
+local attempts, windowEnd, lockedUntil, lockouts, lockoutsEnd = decode(redis.pcall('GET', key), now)
 local maxAttempts, lockBaseMs = tonumber(ARGV[2]), tonumber(ARGV[3])
 if windowEnd <= now then attempts, windowEnd = 0, now + windowMs end
 if lockoutsEnd <= now then lockouts = 0 end
@@ -135,32 +130,37 @@ function toCounterState(reply: unknown): CounterState {
   return { attempts, windowResetMs, lockedMs };
 }
 
+/** Each connection fails fast: calls in flight when it drops fail at once and are never resent late. */
+const FAIL_FAST = {
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+  commandTimeout: 500,
+  connectTimeout: 2_000,
+} satisfies RedisOptions;
+
+const reconnectDelay = (times: number) => Math.min(times * 200, 2_000);
+
 /**
- * An ioredis client that fails fast while Redis is down, so a dead Redis costs each call at most
- * `commandTimeout` ms, never a hang, and that reconnects by itself (capped backoff):
- * - no offline queue once connected: a call made while disconnected fails at once;
- * - commands in flight when the connection drops fail at once (maxRetriesPerRequest 0) and are
- *   not resent on reconnect, so an increment the caller gave up on is never counted late;
- * - until the first connection is up, commands wait for it (within commandTimeout), so a
- *   process that has just started does not look like an outage.
+ * Until the first connection is up, commands wait for it (within commandTimeout), so a process that
+ * has just started does not look like an outage; after that, no offline queue: a call made while
+ * disconnected fails at once. Each failed call already reaches AttemptThrottle's onStoreError;
+ * without an error listener ioredis would also print every failed reconnect attempt.
  */
-export function createThrottleRedisClient(url: string, options: RedisOptions = {}): Redis {
-  const client = new Redis(url, {
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    commandTimeout: 500,
-    connectTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-    ...options,
-  });
+function failFastOnceReady<C extends Redis | Cluster>(client: C, offlineQueue = false): C {
   client.once('ready', () => {
-    client.options.enableOfflineQueue = options.enableOfflineQueue ?? false;
+    client.options.enableOfflineQueue = offlineQueue;
   });
-  // Each failed call already reaches AttemptThrottle's onStoreError; without a listener ioredis
-  // would also print every failed reconnect attempt.
   client.on('error', () => undefined);
   return client;
+}
+
+/**
+ * An ioredis client that fails fast while Redis is down, so a dead Redis costs each call at most
+ * `commandTimeout` ms, never a hang, and that reconnects by itself (capped backoff).
+ */
+export function createThrottleRedisClient(url: string, options: RedisOptions = {}): Redis {
+  const client = new Redis(url, { enableOfflineQueue: true, ...FAIL_FAST, retryStrategy: reconnectDelay, ...options });
+  return failFastOnceReady(client, options.enableOfflineQueue);
 }
 
 /**
@@ -169,26 +169,17 @@ export function createThrottleRedisClient(url: string, options: RedisOptions = {
  * command timeout rather than waited out.
  */
 export function createThrottleRedisCluster(nodes: readonly string[], options: RedisOptions = {}): Cluster {
-  const cluster = new Redis.Cluster(
-    nodes.map((node) => ({ host: node.slice(0, node.lastIndexOf(':')), port: Number(node.slice(node.lastIndexOf(':') + 1)) })),
-    {
-      enableOfflineQueue: true,
-      retryDelayOnFailover: 50,
-      retryDelayOnClusterDown: 50,
-      retryDelayOnTryAgain: 50,
-      clusterRetryStrategy: (times) => Math.min(times * 200, 2_000),
-      redisOptions: {
-        maxRetriesPerRequest: 0,
-        autoResendUnfulfilledCommands: false,
-        commandTimeout: 500,
-        connectTimeout: 2_000,
-        ...options,
-      },
-    },
-  );
-  cluster.once('ready', () => {
-    cluster.options.enableOfflineQueue = false;
+  const seeds = nodes.map((node) => {
+    const colon = node.lastIndexOf(':');
+    return { host: node.slice(0, colon), port: Number(node.slice(colon + 1)) };
   });
-  cluster.on('error', () => undefined);
-  return cluster;
+  const cluster = new Redis.Cluster(seeds, {
+    enableOfflineQueue: true,
+    retryDelayOnFailover: 50,
+    retryDelayOnClusterDown: 50,
+    retryDelayOnTryAgain: 50,
+    clusterRetryStrategy: reconnectDelay,
+    redisOptions: { ...FAIL_FAST, ...options },
+  });
+  return failFastOnceReady(cluster);
 }

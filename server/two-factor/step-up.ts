@@ -1,32 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { sessions, users } from '@/db/schema';
+import { sessions } from '@/db/schema';
 import type { Database } from '@/db/client';
 import { auditSink, getAuditLog } from '@/server/core/audit-log';
-import { SessionEndedError, WrongCurrentPasswordError } from '@/server/auth/auth-failures';
+import { SessionEndedError } from '@/server/auth/auth-failures';
+import { verifyCurrentPassword } from '@/server/auth/current-password';
 import { getAuthThrottles } from '@/server/auth/login-throttles';
 import { auditEntry, type RequestInfo } from '@/server/core/request-info';
 import { BadRequestError } from '@/server/security/errors';
-import { verifyPassword } from '@/server/security/password';
 import { acceptSecondFactor, forgetCodeFailures, loadCodeOwner, reserveCodeCheck } from './code-check';
 
 export type Caller = { userId: string; sessionId: string };
-
-/** The password on the account's sign-in budget (progressive lockout), like a password change. */
-async function checkPassword(db: Database, caller: Caller, password: string, request: RequestInfo) {
-  const [user] = await db
-    .select({ email: users.email, passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(users.id, caller.userId));
-  if (!user?.passwordHash) throw new SessionEndedError();
-  const budget = getAuthThrottles().loginAccount;
-  await budget.reserveOrThrow(user.email);
-  if (!(await verifyPassword(user.passwordHash, password))) {
-    const details = { reason: 'step_up_wrong_password' };
-    await getAuditLog().record(auditEntry(request, 'login_failure', caller.userId, details));
-    throw new WrongCurrentPasswordError();
-  }
-  await budget.reset(user.email);
-}
 
 /**
  * Step-up: the session proves its user again (password, plus a code when two-factor is on) and
@@ -42,7 +25,9 @@ export async function confirmIdentity(
   if (!owner) throw new SessionEndedError();
   const code = owner.totpSecret ? input.code : undefined;
   if (owner.totpSecret && !code) throw new BadRequestError('Enter a code from your authenticator app, or a recovery code.');
-  await checkPassword(db, caller, input.password, request);
+  // The password on the account's sign-in budget (progressive lockout), like a password change.
+  const verifier = { db, throttles: getAuthThrottles(), audit: getAuditLog() };
+  await verifyCurrentPassword(verifier, caller.userId, input.password, request, 'step_up_wrong_password');
   if (code) await reserveCodeCheck(caller.sessionId, caller.userId, request);
   await db.transaction(async (tx) => {
     const method = code ? await acceptSecondFactor(tx, owner, code, request) : 'password';

@@ -1,9 +1,9 @@
 import { exportAccountData } from '@/server/account-lifecycle/export';
 import { loadRequestSession } from '@/server/auth/request-session';
 import { getDb } from '@/server/core/db';
-import { CLIENT_IP_HEADER } from '@/server/security/headers';
+import { requestInfoFrom } from '@/server/core/request-info';
 import { API_CONTENT_SECURITY_POLICY } from '@/server/http/refusal';
-import { SecurityError, TooManyRequestsError } from '@/server/security/errors';
+import { RetryLaterError, SecurityError } from '@/server/security/errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,9 +16,7 @@ export async function GET(request: Request) {
   if (!session || session.pendingSecondFactor) {
     return Response.json({ error: 'UNAUTHORIZED', message: 'Please sign in.' }, { status: 401, headers: PRIVATE });
   }
-  const ip = request.headers.get(CLIENT_IP_HEADER) ?? 'unknown';
-  const userAgent = (request.headers.get('user-agent') ?? '').slice(0, 512);
-  const actor = { userId: session.userId, ip, userAgent, method: 'GET', path: '/api/account/export' };
+  const actor = { ...requestInfoFrom(request.headers, 'GET', '/api/account/export'), userId: session.userId };
   try {
     const data = await exportAccountData(actor);
     const disposition = 'attachment; filename="bastion-account-data.json"';
@@ -26,7 +24,7 @@ export async function GET(request: Request) {
   } catch (error) {
     if (!(error instanceof SecurityError)) throw error;
     const headers = new Headers(PRIVATE);
-    if (error instanceof TooManyRequestsError) headers.set('Retry-After', String(error.retryAfterSeconds));
+    if (error instanceof RetryLaterError) headers.set('Retry-After', String(error.retryAfterSeconds));
     return Response.json({ error: error.name, message: error.message }, { status: error.status, headers });
   }
 }
