@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import packageJson from '@/package.json';
 import { afterAll, expect, it } from 'vitest';
 import { TestClient } from '@/test/client';
@@ -19,8 +20,6 @@ const [command = '', ...args] = packageJson.scripts.dev.split(' ');
 const START_BOUND_MS = 180_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 const EXIT_BOUND_MS = SHUTDOWN_GRACE_MS + 5_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type DevServer = { origin: string; child: ChildProcess; exit: Promise<{ code: number | null; signal: string | null }> };
 const running: DevServer[] = [];

@@ -2,9 +2,10 @@
 // a thousand slow clients, a mixed flood, and SIGTERM in the middle of it all. Every loop is
 // bounded in count and time, on loopback only.
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrateDatabase } from '@/db/migrate';
-import { postgresBinDir, redisServerBin, type RestartableService, startPostgresServer, startRedisServer } from '@/test/services';
+import { postgresBinDir, type RestartableService, startPostgresServer, startRedisServer } from '@/test/services';
 import { type RunningApp, startApp } from '@/test/app';
 import { randomClientIp, TestClient } from '@/test/client';
 import { uniqueEmail } from '@/test/db';
@@ -12,8 +13,7 @@ import { holdRequest } from '@/test/raw-http';
 import { type Outcome, residentMiB, runLoad, type Shot, tally } from '@/test/load';
 
 const databaseUrl = inject('databaseUrl');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const redisBin = redisServerBin() ?? null;
+const redisBin = inject('redisBin');
 const postgresBin = postgresBinDir() ?? null;
 if (process.env.CI && (!redisBin || !postgresBin)) throw new Error('CI: the fault tests need redis-server and PostgreSQL');
 

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findFreePort } from './services';
+import { findFreePort, stopChild } from './services';
 
 export const NGINX_CONFIG = join(import.meta.dirname, '..', 'deploy', 'nginx', 'bastion.conf');
 const run = promisify(execFile);
@@ -62,14 +62,9 @@ export async function startNginx(bin: string, upstreams: readonly number[]): Pro
     if (await fetch(`${origin}/api/health`).then(() => true, () => false)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const stop = () => new Promise<void>((resolve) => {
-    const done = () => {
-      rmSync(dir, { recursive: true, force: true });
-      resolve();
-    };
-    if (child.exitCode !== null) return done();
-    child.once('exit', done);
-    child.kill('SIGQUIT');
-  });
+  const stop = async () => {
+    await stopChild(child, 'SIGQUIT');
+    rmSync(dir, { recursive: true, force: true });
+  };
   return { origin, port, stop };
 }

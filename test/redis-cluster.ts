@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
-import { findFreePort } from './services';
+import { findFreePort, waitFor } from './services';
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MASTERS = 3;
 
 export function redisCliNextTo(redisBin: string | null): string | null {
@@ -57,9 +56,7 @@ export async function startRedisCluster(bin: string, cliBin: string, replicasPer
     child.kill('SIGKILL');
   });
   const cli = async (port: number, ...args: string[]) => (await run(cliBin, ['-p', String(port), ...args])).stdout;
-  for (const port of ports) {
-    for (let i = 0; i < 50 && !(await cli(port, 'ping').then(() => true, () => false)); i++) await sleep(100);
-  }
+  for (const port of ports) await waitFor(() => cli(port, 'ping').then(() => true), `redis-server on ${port}`, 10_000);
   const nodes = ports.map((port) => `127.0.0.1:${port}`);
   await run(cliBin, ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicasPerMaster), '--cluster-yes']);
   await waitForClusterOk(cli, ports);
@@ -99,11 +96,10 @@ export async function startRedisCluster(bin: string, cliBin: string, replicasPer
 
 /** Every node agrees the cluster is up (replicas included, once they have synced their master). */
 export async function waitForClusterOk(cli: RedisCluster['cli'], ports: readonly number[]): Promise<void> {
-  // A revived master rejoins as a replica and resyncs: on two busy cores that has taken over 20 s.
-  for (let i = 0; i < 600; i++) {
+  const allOk = async () => {
     const states = await Promise.all(ports.map((port) => cli(port, 'cluster', 'info').catch(() => '')));
-    if (states.every((state) => state.includes('cluster_state:ok'))) return;
-    await sleep(100);
-  }
-  throw new Error('Redis Cluster did not reach cluster_state:ok');
+    return states.every((state) => state.includes('cluster_state:ok'));
+  };
+  // A revived master rejoins as a replica and resyncs: on two busy cores that has taken over 20 s.
+  await waitFor(allOk, 'Redis Cluster (cluster_state:ok on every node)', 60_000);
 }

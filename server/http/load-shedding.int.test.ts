@@ -1,6 +1,7 @@
 // Load shedding at the entry and the password-hashing gate, against the built app: a cap on
 // requests in flight, event-loop lag, a sign-in flood answered by the entry, and throttled sign-ins
 // that never hash.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningApp, startApp } from '@/test/app';
 import { TestClient } from '@/test/client';
@@ -9,7 +10,6 @@ import { type HeldRequest, holdRequest } from '@/test/raw-http';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Health = {
   pressure: { underPressure: boolean; requestsInFlight: number; eventLoopDelayMs: number; shed: number };

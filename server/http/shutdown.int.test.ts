@@ -1,6 +1,7 @@
 // Graceful shutdown of the real server process: SIGTERM lets the request in flight finish with
 // its normal answer, closes idle and half-open sockets, refuses new connections and exits 0,
 // by the grace period whatever is still open.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, inject, it } from 'vitest';
 import { type RunningApp, startApp } from '@/test/app';
 import { TestClient } from '@/test/client';
@@ -10,7 +11,6 @@ import { startTcpProxy } from '@/test/tcp-proxy';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const exitOf = (app: RunningApp) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

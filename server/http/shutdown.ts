@@ -4,6 +4,7 @@
 // and Redis clients, and exit 0 by the bound whatever is still open. Outbox mail needs nothing
 // more: a claimed mail is only marked sent after its send.
 import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backgroundWorkSettled } from '../core/background-work';
 import { closeDatabase } from '../core/db';
 import { getLogger } from '../core/log';
@@ -23,8 +24,6 @@ export type ShutdownPlan = {
 const IDLE_SWEEP_MS = 50;
 /** Each client gets this share of the grace period to close, so a dead Postgres cannot use it all. */
 const CLIENT_CLOSE_SHARE = 0.2;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function requestsFinished(server: Server, deadline: number): Promise<boolean> {
   const shedder = loadShedderOf(server);
