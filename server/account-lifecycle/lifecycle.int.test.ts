@@ -1,9 +1,12 @@
 // Deletion, data export, new-device alerts and self-service unlock, attacked over real HTTP.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthTestApp, DEVICE_COOKIE, PASSWORD, useAuthTestApp } from '@/server/auth/int-helpers';
+import { uploadedFileExtra } from '@/server/files/int-helpers';
+import { webhookExtra } from '@/server/webhooks/int-helpers';
+import type { AccountExtra } from '@/test/account-extras';
 import { TestClient } from '@/test/client';
 import { latestMail, tokenFrom } from '@/test/db';
 
@@ -13,36 +16,29 @@ let app: AuthTestApp['app'], sql: AuthTestApp['sql'], flows: AuthTestApp['flows'
 beforeAll(() => ({ app, sql, flows } = context));
 afterAll(() => rmSync(uploadDir, { recursive: true, force: true }));
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const CHROME_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 const count = async (query: Promise<{ n: number }[]>) => (await query)[0]?.n ?? 0;
 const mailCount = (to: string, kind: string) =>
   count(sql<{ n: number }[]>`select count(*)::int as n from mail_outbox where "to" = ${to} and kind = ${kind}`);
+const ownedRows = (table: string, userId: string) =>
+  count(sql<{ n: number }[]>`select count(*)::int as n from ${sql(table)} where owner_id = ${userId}`);
 
-async function upload(client: TestClient): Promise<void> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'holiday.png');
-  const headers = { 'origin': app.origin, 'x-csrf-token': client.csrfToken() };
-  const response = await client.request('/api/trpc/files.upload', { method: 'POST', headers, body: form });
-  expect(response.status, await response.text()).toBe(200);
-}
+/** What the optional modules keep per account, one per line: a scaffold without the module drops its line. */
+const EXTRAS: AccountExtra[] = [
+  uploadedFileExtra(uploadDir),
+  webhookExtra,
+];
 
-/** A webhook row as registration leaves it (registration itself needs DNS, tested in its own suite). */
-async function addWebhook(userId: string, secret = `sealed-secret-${userId}`): Promise<string> {
-  await sql`insert into webhooks (owner_id, url, secret) values (${userId}, 'https://hooks.example.test/in', ${secret})`;
-  return secret;
-}
-
-/** An account with a file, a webhook and two sessions, signed in on the returned client. */
+/** An account with two sessions and a row of each optional module, signed in on the returned client. */
 async function busyAccount() {
   const email = await flows.signUpAndActivate();
   await flows.signedIn(email);
   const owner = await flows.signedIn(email);
   const userId = await flows.userIdOf(email);
-  await upload(owner);
-  const webhookSecret = await addWebhook(userId);
-  return { email, owner, userId, webhookSecret };
+  const hidden: string[] = [];
+  for (const extra of EXTRAS) hidden.push(...(await extra.add({ origin: app.origin, sql, owner, userId })));
+  return { email, owner, userId, hidden };
 }
 
 /** Signup for an address that had an account: the new activation mail, not the used one. */
@@ -66,20 +62,19 @@ describe('account deletion', () => {
   });
 
   it('leaves no row and no file behind, keeps the audit trail anonymised, and the address can sign up again', async () => {
-    const { email, owner, userId } = await busyAccount();
+    const { email, owner, userId, hidden } = await busyAccount();
     const trail = await sql<{ id: string }[]>`select id from audit_events where user_id = ${userId}`;
-    expect(readdirSync(uploadDir).length).toBeGreaterThan(0);
-    const filesBefore = readdirSync(uploadDir).length;
+    for (const { table } of EXTRAS) expect(await ownedRows(table, userId)).toBe(1);
+    const keptOutside = EXTRAS.filter((extra) => extra.keepsOutsideDatabase);
+    for (const extra of keptOutside) expect(extra.keepsOutsideDatabase?.(hidden)).toBe(true);
     const reply = await owner.mutation('lifecycle.deleteAccount', { confirmEmail: email, currentPassword: PASSWORD });
     expect(reply.status, reply.text).toBe(200);
     for (const table of ['sessions', 'auth_tokens', 'known_devices']) {
       expect(await count(sql<{ n: number }[]>`select count(*)::int as n from ${sql(table)} where user_id = ${userId}`)).toBe(0);
     }
-    for (const table of ['files', 'webhooks']) {
-      expect(await count(sql<{ n: number }[]>`select count(*)::int as n from ${sql(table)} where owner_id = ${userId}`)).toBe(0);
-    }
+    for (const { table } of EXTRAS) expect(await ownedRows(table, userId)).toBe(0);
     expect(await count(sql<{ n: number }[]>`select count(*)::int as n from users where id = ${userId}`)).toBe(0);
-    expect(readdirSync(uploadDir).length).toBe(filesBefore - 1);
+    for (const extra of keptOutside) expect(extra.keepsOutsideDatabase?.(hidden)).toBe(false);
     const kept = await sql<{ user_id: string | null }[]>`select user_id from audit_events where id in ${sql(trail.map((row) => row.id))}`;
     expect(kept).toHaveLength(trail.length);
     expect(kept.every((row) => row.user_id === null)).toBe(true);
@@ -95,26 +90,18 @@ describe('account deletion', () => {
 
 describe('data export', () => {
   it('holds the account\'s data and no hash, token or secret, and is audited', async () => {
-    const { email, owner, userId, webhookSecret } = await busyAccount();
+    const { email, owner, userId, hidden } = await busyAccount();
     const response = await owner.request('/api/account/export');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment/);
     const text = await response.text();
-    type Export = { account: { email: string }; sessions: unknown[]; files: unknown[]; webhooks: unknown[] };
-    const data = JSON.parse(text) as Export;
+    const data = JSON.parse(text) as { account: { email: string }; sessions: unknown[] } & Record<string, unknown[]>;
     expect(data.account.email).toBe(email);
     expect(data.sessions).toHaveLength(2);
-    expect(data.files).toHaveLength(1);
-    expect(data.webhooks).toHaveLength(1);
+    for (const { table } of EXTRAS) expect(data[table]).toHaveLength(1);
     const [user] = await sql<{ password_hash: string }[]>`select password_hash from users where id = ${userId}`;
     const sessionHashes = await sql<{ token_hash: string }[]>`select token_hash from sessions where user_id = ${userId}`;
-    const stored = await sql<{ stored_name: string }[]>`select stored_name from files where owner_id = ${userId}`;
-    const secrets = [
-      user?.password_hash,
-      webhookSecret,
-      ...sessionHashes.map((row) => row.token_hash),
-      ...stored.map((row) => row.stored_name),
-    ];
+    const secrets = [user?.password_hash, ...sessionHashes.map((row) => row.token_hash), ...hidden];
     for (const secret of secrets) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/"[^"]*(hash|secret|token|password|stored)[^"]*":/i);
     const audited = await count(sql<{ n: number }[]>`

@@ -1,6 +1,7 @@
 // Webhook registration and delivery against a nameserver on loopback that answers, refuses or
 // never answers: DNS stays bounded and throttled, refusals after a redirect reveal nothing about
 // internal names, and a delivery's signature never follows a redirect to another origin.
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, type RunningApp } from '@/test/app';
 import { testSql, type TestSql } from '@/test/db';
@@ -133,5 +134,63 @@ describe('webhook test deliveries', () => {
     expect(`${delivery?.host}${delivery?.path}`).toBe(`receiver.test:${receiverPort}/hook`);
     expect(delivery?.body).toContain('bastion.test');
     expect(delivery?.signature).toBeUndefined();
+  });
+});
+
+describe('webhook refusals, caps and test sends', () => {
+  it.each(['http://127.0.0.1:1/', 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://[::1]/', 'http://2130706433/', 'file:///etc/passwd', 'http://user:pw@example.com/'])(
+    'refuses to register %s with a reason',
+    async (url) => {
+      const client = await signedInUser();
+      const reply = await client.mutation('webhooks.register', { url });
+      expect(reply.status).toBe(422);
+      expect(reply.error?.message).toBeTruthy();
+    },
+  );
+
+  it('answers alike for a host name that does not resolve and one that resolves to a private address (no DNS oracle)', async () => {
+    const client = await signedInUser();
+    const privateName = await client.mutation('webhooks.register', { url: 'http://internal.test/' });
+    const missingName = await client.mutation('webhooks.register', { url: 'http://missing.test/' });
+    expect([privateName.status, missingName.status]).toEqual([422, 422]);
+    expect(privateName.error?.message).toBe(NAME_REFUSAL);
+    expect(missingName.error?.message).toBe(privateName.error?.message);
+  });
+
+  it('caps webhooks per user even under 30 parallel registrations', async () => {
+    const client = await signedInUser();
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => client.mutation('webhooks.register', { url: `http://127.0.0.1:${receiverPort}/hook/${i}` })));
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(20);
+    expect(replies.filter((reply) => reply.status === 422)).toHaveLength(10);
+    expect((await client.query<unknown[]>('webhooks.list')).data).toHaveLength(20);
+  });
+
+  it('throttles test sends per user (no port scanning through the webhook tester)', async () => {
+    const client = await signedInUser();
+    const registered = await client.mutation<{ id: string }>('webhooks.register', { url: `http://127.0.0.1:${receiverPort}/hook` });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i += 1) statuses.push((await client.mutation('webhooks.sendTest', { id: registered.data?.id })).status);
+    expect(statuses.slice(0, 10).every((status) => status === 200)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+
+  it('sends a signed test event to a permitted target, and keeps webhooks owner-scoped', async () => {
+    const client = await signedInUser();
+    const registered = await client.mutation<{ id: string; secret: string }>('webhooks.register', { url: `http://127.0.0.1:${receiverPort}/hook` });
+    expect(registered.status, registered.text).toBe(200);
+    const sent = await client.mutation<{ ok: boolean; status: number }>('webhooks.sendTest', { id: registered.data?.id });
+    expect(sent.data).toEqual({ ok: true, status: 204 });
+    const delivery = receiver.deliveries.at(-1);
+    const [, timestamp, mac] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivery?.signature ?? '') ?? [];
+    expect(mac).toBe(createHmac('sha256', registered.data?.secret ?? '').update(`${timestamp}.${delivery?.body}`).digest('hex'));
+    expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({ type: expect.any(String) });
+    // At rest the secret is sealed: the row alone cannot sign a delivery.
+    const [row] = await sql<{ secret: string }[]>`select secret from webhooks where id = ${registered.data?.id ?? ''}`;
+    expect(registered.data?.secret).toMatch(/^whsec_/);
+    expect(row?.secret).toMatch(/^v1\.[0-9a-f]{8}\./);
+    expect(row?.secret).not.toContain(registered.data?.secret ?? 'missing');
+    const stranger = await signedInUser();
+    expect((await stranger.mutation('webhooks.sendTest', { id: registered.data?.id })).status).toBe(404);
+    expect((await stranger.query<unknown[]>('webhooks.list')).data).toEqual([]);
   });
 });
