@@ -2,7 +2,7 @@
 // middleware (NextResponse.next() and nothing else), and with no middleware at all. Each is a
 // copy of the working tree (node_modules hard-linked) in a temporary directory, built for production.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -19,8 +19,10 @@ export function middleware() {
 export const config = { runtime: 'nodejs', matcher: ['/((?!_next/static/).*)'] };
 `;
 
-function copyWorkingTree(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bastion-bench-'));
+function copyWorkingTree(into: string | null): string {
+  const dir = into ?? mkdtempSync(join(tmpdir(), 'bastion-bench-'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root })
     .toString()
     .split('\0')
@@ -33,9 +35,15 @@ function copyWorkingTree(): string {
   return dir;
 }
 
-/** A production build of the variant; returns its directory and a function that removes it. */
+/**
+ * A production build of the variant; returns its directory and a function that removes it.
+ * BENCH_HTTP_BUILDS=<dir> keeps the builds in <dir>/<variant> and reuses them on the next run (they
+ * do not depend on Bastion's middleware, so a change to it needs no new build).
+ */
 export function buildVariant(variant: Exclude<Variant, 'bastion'>): { dir: string; remove(): void } {
-  const dir = copyWorkingTree();
+  const kept = process.env.BENCH_HTTP_BUILDS ? join(process.env.BENCH_HTTP_BUILDS, variant) : null;
+  if (kept && existsSync(join(kept, '.next', 'BUILD_ID'))) return { dir: kept, remove: () => undefined };
+  const dir = copyWorkingTree(kept);
   if (variant === 'none') rmSync(join(dir, 'middleware.ts'));
   else writeFileSync(join(dir, 'middleware.ts'), PASS_THROUGH);
   console.log(`[bench http] building the ${variant} variant in ${dir} …`);
@@ -44,5 +52,5 @@ export function buildVariant(variant: Exclude<Variant, 'bastion'>): { dir: strin
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'ignore',
   });
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, remove: () => (kept ? undefined : rmSync(dir, { recursive: true, force: true })) };
 }

@@ -11,43 +11,80 @@ import { redisServerBin, startRedisServer, startThrowawayPostgres } from '../tes
 import { type RunningApp, startApp } from '../test/app';
 import { buildVariant, type Variant } from './http-variants';
 import { signInFigures } from './http-sign-in';
-import { CONNECTIONS, type Figures, load, SECONDS } from './load';
+import { CONNECTIONS, type Figures, load, processCpuMs, SECONDS } from './load';
 
-const TARGETS = [
+const ALL_TARGETS = [
   { name: 'page (/login)', path: '/login' },
   { name: 'static file (/robots.txt)', path: '/robots.txt' },
   { name: 'unknown path (prebuilt not-found page)', path: '/no-such-page' },
   { name: '/api/health', path: '/api/health' },
   { name: 'tRPC query (system.ping)', path: '/api/trpc/system.ping' },
 ] as const;
+/** BENCH_HTTP_PATHS=/robots.txt,/api/health measures only those targets. */
+const TARGETS = ALL_TARGETS.filter(({ path }) => !process.env.BENCH_HTTP_PATHS || process.env.BENCH_HTTP_PATHS.split(',').includes(path));
 
 type Apps = Partial<Record<Variant, RunningApp>>;
+type Rounds = Partial<Record<Variant, Record<string, Figures[]>>>;
 
-/** Target by target, the variants one right after another, so a noisy machine weighs on all alike. */
-async function boundary(apps: Apps): Promise<Partial<Record<Variant, Record<string, Figures>>>> {
-  const results: Partial<Record<Variant, Record<string, Figures>>> = {};
+/**
+ * Rounds of a few seconds per target, the variants one right after another (in reverse order
+ * every other round): each ratio is the median of the ratios within a round, so a machine whose
+ * speed drifts weighs on the variants alike and the spread shows how far one run can be trusted.
+ */
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
+
+async function boundary(apps: Apps): Promise<Rounds> {
+  const results: Rounds = {};
+  const entries = Object.entries(apps) as [Variant, RunningApp][];
   for (const { name, path } of TARGETS) {
-    for (const [variant, app] of Object.entries(apps) as [Variant, RunningApp][]) {
-      await load(`${app.origin}${path}`, { duration: 1 });
-      (results[variant] ??= {})[name] = await load(`${app.origin}${path}`);
+    for (const [, app] of entries) await load(`${app.origin}${path}`, { duration: 1 });
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [variant, app] of round % 2 ? entries.toReversed() : entries) {
+        const cpuBefore = await processCpuMs(app.child.pid!);
+        const figures = await load(`${app.origin}${path}`, { duration: Math.max(1, SECONDS / ROUNDS) });
+        figures.serverCpuUs = ((await processCpuMs(app.child.pid!)) - cpuBefore) * 1000 / Math.max(1, figures.requests);
+        ((results[variant] ??= {})[name] ??= []).push(figures);
+      }
     }
   }
   return results;
 }
 
-function printBoundary(results: Partial<Record<Variant, Record<string, Figures>>>): void {
+const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/** The median of the round-by-round ratios of `measure`, with their spread. */
+function ratio(a: Figures[] | undefined, b: Figures[] | undefined, measure: (f: Figures) => number): string | null {
+  if (!a || !b) return null;
+  const ratios = a.map((figures, round) => measure(figures) / Math.max(1e-9, measure(b[round] ?? figures)));
+  return `${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
+}
+
+const rps = (f: Figures) => f.rps;
+const cpu = (f: Figures) => f.serverCpuUs ?? 0;
+
+function printBoundary(results: Rounds): void {
   const rows = TARGETS.map(({ name }) => {
     const row: Record<string, string | number> = { target: name };
     for (const [variant, figures] of Object.entries(results)) {
-      const f = figures[name];
-      if (f) row[variant] = `${f.rps}/s p50 ${f.p50} ms p99 ${f.p99} ms${f.non2xx ? ` (${f.non2xx} non-2xx)` : ''}`;
+      const rounds = figures[name];
+      if (!rounds) continue;
+      const non2xx = rounds.reduce((sum, f) => sum + f.non2xx, 0);
+      row[variant] = `${median(rounds.map(rps))}/s p50 ${median(rounds.map((f) => f.p50))} ms`
+        + ` p99 ${median(rounds.map((f) => f.p99))} ms, ${Math.round(median(rounds.map(cpu)))} µs CPU`
+        + `${non2xx ? ` (${non2xx} non-2xx)` : ''}`;
     }
     const [bastion, pass, none] = [results.bastion?.[name], results['pass-through']?.[name], results.none?.[name]];
-    if (bastion && pass) row['bastion / pass-through'] = (bastion.rps / pass.rps).toFixed(3);
-    if (bastion && none) row['bastion / none'] = (bastion.rps / none.rps).toFixed(3);
+    for (const [label, other] of [['pass-through', pass], ['none', none]] as const) {
+      const speed = ratio(bastion, other, rps);
+      if (speed) row[`bastion / ${label}, req/s`] = speed;
+      const work = ratio(bastion, other, cpu);
+      if (work) row[`bastion / ${label}, server CPU per request`] = work;
+    }
     return row;
   });
-  console.log(`\nHTTP boundary: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per target, production builds, one run`);
+  console.log(`\nHTTP boundary: autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${Math.max(1, SECONDS / ROUNDS)} s`
+    + ' per target and variant, production builds, one run (medians; ratios: median of the rounds\' ratios, and their'
+    + ' spread; server CPU per request from /proc, steadier than req/s on a shared machine)');
   console.table(rows);
 }
 
@@ -65,7 +102,7 @@ export default async function run(): Promise<void> {
     EVENT_LOOP_LAG_LIMIT_MS: process.env.EVENT_LOOP_LAG_LIMIT_MS,
     PASSWORD_HASH_CONCURRENCY: process.env.PASSWORD_HASH_CONCURRENCY,
   };
-  let results: Partial<Record<Variant, Record<string, Figures>>> = {};
+  let results: Rounds = {};
   try {
     await migrateDatabase(database.url);
     const builds = variants.flatMap((variant) => (variant === 'bastion' ? [] : [{ variant, ...buildVariant(variant) }]));
@@ -75,7 +112,7 @@ export default async function run(): Promise<void> {
         apps[variant] = await startApp(env, undefined, builds.find((build) => build.variant === variant)?.dir);
       }
       results = await boundary(apps);
-      if (apps.bastion) await signInFigures(apps.bastion, database.url);
+      if (apps.bastion && process.env.BENCH_HTTP_SIGN_INS !== '0') await signInFigures(apps.bastion, database.url);
     } finally {
       await Promise.all(Object.values(apps).map((app) => app.stop()));
       for (const build of builds) build.remove();

@@ -5,7 +5,16 @@ export const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 export const CONNECTIONS = 32;
 
 /** `statuses`: how many answers of each status, e.g. `429: 300, 503: 2000`. */
-export type Figures = { rps: number; p50: number; p99: number; non2xx: number; statuses: string };
+export type Figures = {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  statuses: string;
+  /** The server's CPU time per request in µs, when the caller measured it (processCpuMs). */
+  serverCpuUs?: number;
+};
 
 export async function load(url: string, options: Partial<autocannon.Options> = {}): Promise<Figures> {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, ...options });
@@ -15,7 +24,21 @@ export async function load(url: string, options: Partial<autocannon.Options> = {
     rps: Math.round(result.requests.average),
     p50: latency.p50,
     p99: latency.p99,
+    requests: result.requests.total,
     non2xx: result.non2xx,
     statuses: statuses.join(', '),
   };
 }
+
+/** CPU time a process has used so far (user + system), in ms, from /proc (Linux). */
+export async function processCpuMs(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  // utime and stime are fields 14 and 15, counted after the command name's closing parenthesis.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every mainstream architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
