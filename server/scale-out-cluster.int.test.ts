@@ -79,6 +79,10 @@ describe.skipIf(missing)('several instances behind nginx, throttles on a Redis C
 
   it('the account lockout is global on the cluster', () => expectLockoutEverywhere(context, PASSWORD));
 
+  // A failover test waits for the cluster to settle twice, each bounded at 60 s (waitForClusterOk):
+  // those bounds, not the default test timeout, decide when a slow resync counts as a failure.
+  const FAILOVER_TEST_TIMEOUT_MS = 180_000;
+
   const report = (what: string, statuses: Partial<Record<number | 'shed', number>>, verified: number) =>
     console.log(`[scale-out cluster] ${what}: statuses ${JSON.stringify(statuses)}, passwords verified ${verified}`);
 
@@ -96,7 +100,7 @@ describe.skipIf(missing)('several instances behind nginx, throttles on a Redis C
       expect(Object.keys(statuses).filter((status) => !['401', '429', '503', 'shed'].includes(status))).toEqual([]);
     }
     expect(crashed.statuses[503] ?? 0).toBeGreaterThan(0);
-  });
+  }, FAILOVER_TEST_TIMEOUT_MS);
 
   it('fail-open: through a forced failover and a crashed master, the store never answers 503; the crash lets guesses through', async () => {
     await context.fleet.restartAll({ THROTTLE_FAIL_OPEN: 'true' });
@@ -111,5 +115,5 @@ describe.skipIf(missing)('several instances behind nginx, throttles on a Redis C
     }
     expect(crashed.verified).toBeGreaterThan(PAIR_BUDGET);
     expect(context.fleet.instances.some((instance) => instance.output().includes('throttle store failed'))).toBe(true);
-  });
+  }, FAILOVER_TEST_TIMEOUT_MS);
 });
