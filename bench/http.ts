@@ -1,10 +1,11 @@
 // Benchmark, not a test: the whole HTTP boundary on the production build, with autocannon.
-// Requests per second and latency for a page, a static file, an unknown path, /api/health and a
-// trivial tRPC query through Bastion's middleware, a pass-through middleware and none (their own
-// builds, made here: BENCH_HTTP_VARIANTS=bastion skips them), all three running at once and
-// measured target by target side by side; then refused sign-ins against a locked account, correct
-// sign-ins against bare argon2id, and /api/health and the event loop during a sign-in flood.
-// Run with `npm run bench` or `npx tsx bench/http.ts` (after `npm run build`). Figures only.
+// Requests per second, latency and the server's CPU per request for a page, a static file, an
+// unknown path, /api/health and a trivial tRPC query through Bastion's middleware, a pass-through
+// middleware and none (their own builds, made here: BENCH_HTTP_VARIANTS=bastion skips them), all
+// three running at once and measured target by target in interleaved rounds; then refused sign-ins
+// against a locked account, correct sign-ins against bare argon2id, and /api/health and the event
+// loop during a sign-in flood. Run with `npm run bench` or `npx tsx bench/http.ts` (after
+// `npm run build`). Figures only.
 import { pathToFileURL } from 'node:url';
 import { migrateDatabase } from '../db/migrate';
 import { redisServerBin, startRedisServer, startThrowawayPostgres } from '../test/services';
@@ -84,7 +85,7 @@ function printBoundary(results: Rounds): void {
   });
   console.log(`\nHTTP boundary: autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${Math.max(1, SECONDS / ROUNDS)} s`
     + ' per target and variant, production builds, one run (medians; ratios: median of the rounds\' ratios, and their'
-    + ' spread; server CPU per request from /proc, steadier than req/s on a shared machine)');
+    + ' spread; server CPU per request from /proc, which does not depend on how the cores were shared)');
   console.table(rows);
 }
 
