@@ -1,7 +1,7 @@
 // What optional modules keep for an account, for the account-lifecycle suite: each module that
 // stores rows per account gives one AccountExtra, listed in lifecycle.int.test.ts on a line of its
-// own (a module line in modules.json), so that a scaffold without the module drops the line and the
-// suite still runs. Deletion must leave none of them, the export must list them without secrets.
+// own, so that a project without the module drops just that line and the suite still runs.
+// Deletion must leave none of them, the export must list them without secrets.
 import type { Sql } from 'postgres';
 import type { TestClient } from './client';
 
