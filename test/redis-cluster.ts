@@ -1,12 +1,14 @@
 // A throwaway Redis Cluster on loopback: cluster-enabled redis-server processes joined by
 // `redis-cli --cluster create`, three masters, each with `replicasPerMaster` replicas.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
-import { findFreePort, waitFor } from './services';
+import { waitFor } from './services';
 
 const run = promisify(execFile);
 const MASTERS = 3;
@@ -16,11 +18,23 @@ export function redisCliNextTo(redisBin: string | null): string | null {
   return cli && existsSync(cli) ? cli : null;
 }
 
+/** Free on loopback right now: a listener could bind it. */
+const portIsFree = (port: number) => new Promise<boolean>((resolve) => {
+  const server = createServer();
+  server.once('error', () => resolve(false));
+  server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+});
+
+/**
+ * Ports for the nodes, each with its cluster bus port (port + 10 000) free too, drawn at random below
+ * the kernel's ephemeral range (32768 and up): other suites' servers and a crashed node waiting to be
+ * revived on its old port take ephemeral ones, and a node whose bus port is taken never starts.
+ */
 async function freePorts(count: number): Promise<number[]> {
   const ports: number[] = [];
   while (ports.length < count) {
-    const port = await findFreePort();
-    if (!ports.includes(port)) ports.push(port);
+    const port = randomInt(10_000, 22_000);
+    if (!ports.includes(port) && await portIsFree(port) && await portIsFree(port + 10_000)) ports.push(port);
   }
   return ports;
 }
@@ -42,7 +56,18 @@ export type RedisCluster = {
   stop(): Promise<void>;
 };
 
+/** Three attempts on fresh ports: a port another server took between the check and the start costs one. */
 export async function startRedisCluster(bin: string, cliBin: string, replicasPerMaster = 0): Promise<RedisCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(bin, cliBin, replicasPerMaster);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnce(bin: string, cliBin: string, replicasPerMaster: number): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-redis-cluster-'));
   const ports = await freePorts(MASTERS * (1 + replicasPerMaster));
   const startNode = (port: number) => spawn(bin, [
@@ -56,10 +81,21 @@ export async function startRedisCluster(bin: string, cliBin: string, replicasPer
     child.kill('SIGKILL');
   });
   const cli = async (port: number, ...args: string[]) => (await run(cliBin, ['-p', String(port), ...args])).stdout;
-  for (const port of ports) await waitFor(() => cli(port, 'ping').then(() => true), `redis-server on ${port}`, 10_000);
-  const nodes = ports.map((port) => `127.0.0.1:${port}`);
-  await run(cliBin, ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicasPerMaster), '--cluster-yes']);
-  await waitForClusterOk(cli, ports);
+  try {
+    for (const port of ports) await waitFor(() => cli(port, 'ping').then(() => true), `redis-server on ${port}`, 10_000);
+    // The server answering each port must be the one started here, not another suite's that got the port first.
+    for (const port of ports) {
+      const [, nodeDir] = (await cli(port, 'config', 'get', 'dir')).trim().split('\n');
+      if (nodeDir !== dir) throw new Error(`Redis Cluster: port ${port} is answered by another server (${nodeDir ?? '?'})`);
+    }
+    const nodes = ports.map((port) => `127.0.0.1:${port}`);
+    await run(cliBin, ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicasPerMaster), '--cluster-yes']);
+    await waitForClusterOk(cli, ports);
+  } catch (error) {
+    await Promise.all([...children.values()].map(kill));
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const client = new Cluster(ports.slice(0, MASTERS).map((port) => ({ host: '127.0.0.1', port })));
   await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject));
   const running = (port: number) => children.get(port)?.exitCode === null && children.get(port)?.signalCode === null;
