@@ -171,7 +171,6 @@ describe('a thousand slow clients and a mixed flood', () => {
 
   const floodSeconds = Number(process.env.BASTION_FLOOD_SECONDS ?? 30);
   it('keeps resident memory bounded through a mixed flood and answers every request', async () => {
-    const seconds = floodSeconds;
     const signIn = await signInShots(app.origin, 16);
     const oversized = (): Shot => ({
       method: 'POST',
@@ -188,13 +187,13 @@ describe('a thousand slow clients and a mixed flood', () => {
     // (BASTION_FLOOD_SECONDS=120) than a test suite can afford.
     const samples = [await residentMiB(app.child.pid!)];
     const sample = () => void residentMiB(app.child.pid!).then((mib) => samples.push(mib), () => undefined);
-    const sampler = setInterval(sample, seconds * 100);
+    const sampler = setInterval(sample, floodSeconds * 100);
     const outcomes = await runLoad(app.origin, (i) => mix[i % mix.length]!(), {
-      concurrency: 32, durationMs: seconds * 1000, boundMs: 10_000,
+      concurrency: 32, durationMs: floodSeconds * 1000, boundMs: 10_000,
     }).finally(() => clearInterval(sampler));
     samples.push(await residentMiB(app.child.pid!));
     const counts = JSON.stringify(tally(outcomes));
-    console.log(`[flood] ${seconds} s, ${outcomes.length} requests, ${counts}, RSS every ${seconds / 10} s: ${samples.join(' → ')} MiB`);
+    console.log(`[flood] ${floodSeconds} s, ${outcomes.length} requests, ${counts}, RSS every ${floodSeconds / 10} s: ${samples.join(' → ')} MiB`);
     const expected = [200, 401, 404, 413, 429, 503];
     const onlyExpected = (seen: Set<unknown>) => [...seen].every((s) => expected.includes(s as number));
     expect(statuses(outcomes)).toSatisfy(onlyExpected);

@@ -8,7 +8,7 @@ import { startApp, type RunningApp } from '@/test/app';
 import { TestClient } from '@/test/client';
 import { testSql, type TestSql } from '@/test/db';
 import { signedInUser as signUpAndSignIn } from '@/test/users';
-import { PNG } from './int-helpers';
+import { PNG, uploadFile } from './int-helpers';
 
 const databaseUrl = inject('databaseUrl');
 const redisUrl = inject('redisUrl');
@@ -38,21 +38,8 @@ afterAll(async () => {
 
 const signedInUser = (origin = app.origin): Promise<TestClient> => signUpAndSignIn(sql, origin, 'files');
 
-async function upload(client: TestClient, bytes: Buffer, name: string, type: string, origin = app.origin) {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
-  const response = await client.request('/api/trpc/files.upload', {
-    method: 'POST',
-    headers: { 'origin': origin, 'x-csrf-token': client.csrfToken() },
-    body: form,
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    text,
-    json: JSON.parse(text) as { result?: { data: { id: string; displayName: string } }; error?: { message: string } },
-  };
-}
+const upload = (client: TestClient, bytes: Buffer, name: string, type: string, origin = app.origin) =>
+  uploadFile(origin, client, bytes, name, type);
 
 const filesOnDisk = () => readdirSync(uploadDir).length;
 // Only this suite's users (the database is shared with other suites, which keep files elsewhere).

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { existingProcessSingleton, publishProcessSingleton } from '@/server/core/singleton';
-import { type Refusal, refusal } from './refusal';
+import { busy, type Refusal, refusal } from './refusal';
 
 export type Pressure = {
   underPressure: boolean;
@@ -26,11 +26,6 @@ const RESOLUTION_MS = 10;
 const LOG_INTERVAL_MS = 10_000;
 const HEALTH_PATH = /^\/api\/health(?:\?|$)/;
 
-/** The 503 for a request shed under load; `reason` goes out as `X-Shed-Reason`. */
-export const busy = (reason: string) => refusal(503, 'The server is busy. Please try again shortly.', {
-  'Retry-After': '1',
-  'X-Shed-Reason': reason,
-});
 const SHED_IN_FLIGHT = busy('in-flight');
 const SHED_LAG = busy('event-loop-lag');
 const draining = refusal(503, 'The server is restarting. Please try again shortly.', {

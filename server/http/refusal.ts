@@ -30,6 +30,12 @@ export function refusal(status: keyof typeof ERROR_NAMES, message: string, heade
   return { status, error: ERROR_NAMES[status] ?? 'BAD_REQUEST', message, headers };
 }
 
+/** The 503 for a request shed under load; `reason` goes out as `X-Shed-Reason`. */
+export const busy = (reason: string) => refusal(503, 'The server is busy. Please try again shortly.', {
+  'Retry-After': '1',
+  'X-Shed-Reason': reason,
+});
+
 export const refusalBody = ({ error, message }: Refusal) => ({ error, message });
 
 function refusalHeaders(refused: Refusal, production: boolean): Record<string, string> {

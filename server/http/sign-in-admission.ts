@@ -4,8 +4,7 @@
 // throttles' bound on verifications holds, and a sign-in flood costs other requests next to nothing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { existingProcessSingleton, publishProcessSingleton } from '@/server/core/singleton';
-import { busy } from './load-shedding';
-import type { Refusal } from './refusal';
+import { busy, type Refusal } from './refusal';
 
 /** The tRPC procedures that hash or verify a password. */
 const HASHING_PROCEDURES: ReadonlySet<string> = new Set([

@@ -48,17 +48,24 @@ export const PERMISSIONS_POLICY = [
   'browsing-topics=()',
 ].join(', ');
 
-/** The headers every page and API response gets. HSTS only in production (browsers pin it for a year). */
-export function pageSecurityHeaders(options: { production: boolean }): Record<string, string> {
-  return {
-    'Referrer-Policy': 'strict-origin-when-cross-origin',
-    'Permissions-Policy': PERMISSIONS_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'X-Frame-Options': 'DENY',
-    ...(options.production ? { 'Strict-Transport-Security': 'max-age=63072000; includeSubDomains' } : {}),
-  };
-}
+const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+  'Permissions-Policy': PERMISSIONS_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+});
+const PAGE_HEADERS_IN_PRODUCTION: Readonly<Record<string, string>> = Object.freeze({
+  ...PAGE_HEADERS,
+  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
+});
+
+/**
+ * The headers every page and API response gets, built once (every refusal and response reads
+ * them). HSTS only in production (browsers pin it for a year).
+ */
+export const pageSecurityHeaders = ({ production }: { production: boolean }): Readonly<Record<string, string>> =>
+  (production ? PAGE_HEADERS_IN_PRODUCTION : PAGE_HEADERS);
 
 /** Headers for static files: defence in depth if a hostile file ever lands in public/. */
 export const DEFAULT_STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({

@@ -142,7 +142,7 @@ describe('webhook refusals, caps and test sends', () => {
     'refuses to register %s with a reason',
     async (url) => {
       const client = await signedInUser();
-      const reply = await client.mutation('webhooks.register', { url });
+      const reply = await register(client, url);
       expect(reply.status).toBe(422);
       expect(reply.error?.message).toBeTruthy();
     },
@@ -150,8 +150,8 @@ describe('webhook refusals, caps and test sends', () => {
 
   it('answers alike for a host name that does not resolve and one that resolves to a private address (no DNS oracle)', async () => {
     const client = await signedInUser();
-    const privateName = await client.mutation('webhooks.register', { url: 'http://internal.test/' });
-    const missingName = await client.mutation('webhooks.register', { url: 'http://missing.test/' });
+    const privateName = await register(client, 'http://internal.test/');
+    const missingName = await register(client, 'http://missing.test/');
     expect([privateName.status, missingName.status]).toEqual([422, 422]);
     expect(privateName.error?.message).toBe(NAME_REFUSAL);
     expect(missingName.error?.message).toBe(privateName.error?.message);
@@ -159,7 +159,7 @@ describe('webhook refusals, caps and test sends', () => {
 
   it('caps webhooks per user even under 30 parallel registrations', async () => {
     const client = await signedInUser();
-    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => client.mutation('webhooks.register', { url: `http://127.0.0.1:${receiverPort}/hook/${i}` })));
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => register(client, `http://127.0.0.1:${receiverPort}/hook/${i}`)));
     expect(replies.filter((reply) => reply.status === 200)).toHaveLength(20);
     expect(replies.filter((reply) => reply.status === 422)).toHaveLength(10);
     expect((await client.query<unknown[]>('webhooks.list')).data).toHaveLength(20);
@@ -167,7 +167,7 @@ describe('webhook refusals, caps and test sends', () => {
 
   it('throttles test sends per user (no port scanning through the webhook tester)', async () => {
     const client = await signedInUser();
-    const registered = await client.mutation<{ id: string }>('webhooks.register', { url: `http://127.0.0.1:${receiverPort}/hook` });
+    const registered = await register(client, `http://127.0.0.1:${receiverPort}/hook`);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i += 1) statuses.push((await client.mutation('webhooks.sendTest', { id: registered.data?.id })).status);
     expect(statuses.slice(0, 10).every((status) => status === 200)).toBe(true);
@@ -176,7 +176,7 @@ describe('webhook refusals, caps and test sends', () => {
 
   it('sends a signed test event to a permitted target, and keeps webhooks owner-scoped', async () => {
     const client = await signedInUser();
-    const registered = await client.mutation<{ id: string; secret: string }>('webhooks.register', { url: `http://127.0.0.1:${receiverPort}/hook` });
+    const registered = await register(client, `http://127.0.0.1:${receiverPort}/hook`);
     expect(registered.status, registered.text).toBe(200);
     const sent = await client.mutation<{ ok: boolean; status: number }>('webhooks.sendTest', { id: registered.data?.id });
     expect(sent.data).toEqual({ ok: true, status: 204 });
