@@ -20,8 +20,8 @@ export const config = { runtime: 'nodejs', matcher: ['/((?!_next/static/).*)'] }
 `;
 
 function copyWorkingTree(into: string | null): string {
+  if (into) rmSync(into, { recursive: true, force: true });
   const dir = into ?? mkdtempSync(join(tmpdir(), 'bastion-bench-'));
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root })
     .toString()
@@ -52,5 +52,5 @@ export function buildVariant(variant: Exclude<Variant, 'bastion'>): { dir: strin
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'ignore',
   });
-  return { dir, remove: () => (kept ? undefined : rmSync(dir, { recursive: true, force: true })) };
+  return { dir, remove: kept ? () => undefined : () => rmSync(dir, { recursive: true, force: true }) };
 }

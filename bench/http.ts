@@ -12,7 +12,7 @@ import { redisServerBin, startRedisServer, startThrowawayPostgres } from '../tes
 import { type RunningApp, startApp } from '../test/app';
 import { buildVariant, type Variant } from './http-variants';
 import { signInFigures } from './http-sign-in';
-import { CONNECTIONS, type Figures, load, processCpuMs, SECONDS } from './load';
+import { CONNECTIONS, type Figures, load, median, processCpuMs, SECONDS } from './load';
 
 const ALL_TARGETS = [
   { name: 'page (/login)', path: '/login' },
@@ -25,7 +25,9 @@ const ALL_TARGETS = [
 const TARGETS = ALL_TARGETS.filter(({ path }) => !process.env.BENCH_HTTP_PATHS || process.env.BENCH_HTTP_PATHS.split(',').includes(path));
 
 type Apps = Partial<Record<Variant, RunningApp>>;
-type Rounds = Partial<Record<Variant, Record<string, Figures[]>>>;
+/** One round's figures and the server's CPU time per request in it, in µs. */
+type Measured = Figures & { serverCpuUs: number };
+type Rounds = Partial<Record<Variant, Record<string, Measured[]>>>;
 
 /**
  * Rounds of a few seconds per target, the variants one right after another (in reverse order
@@ -33,6 +35,7 @@ type Rounds = Partial<Record<Variant, Record<string, Figures[]>>>;
  * speed drifts weighs on the variants alike and the spread shows how far one run can be trusted.
  */
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
+const ROUND_SECONDS = Math.max(1, SECONDS / ROUNDS);
 
 async function boundary(apps: Apps): Promise<Rounds> {
   const results: Rounds = {};
@@ -42,26 +45,24 @@ async function boundary(apps: Apps): Promise<Rounds> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [variant, app] of round % 2 ? entries.toReversed() : entries) {
         const cpuBefore = await processCpuMs(app.child.pid!);
-        const figures = await load(`${app.origin}${path}`, { duration: Math.max(1, SECONDS / ROUNDS) });
-        figures.serverCpuUs = ((await processCpuMs(app.child.pid!)) - cpuBefore) * 1000 / Math.max(1, figures.requests);
-        ((results[variant] ??= {})[name] ??= []).push(figures);
+        const figures = await load(`${app.origin}${path}`, { duration: ROUND_SECONDS });
+        const serverCpuUs = ((await processCpuMs(app.child.pid!)) - cpuBefore) * 1000 / Math.max(1, figures.requests);
+        ((results[variant] ??= {})[name] ??= []).push({ ...figures, serverCpuUs });
       }
     }
   }
   return results;
 }
 
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
 /** The median of the round-by-round ratios of `measure`, with their spread. */
-function ratio(a: Figures[] | undefined, b: Figures[] | undefined, measure: (f: Figures) => number): string | null {
+function ratio(a: Measured[] | undefined, b: Measured[] | undefined, measure: (f: Measured) => number): string | null {
   if (!a || !b) return null;
   const ratios = a.map((figures, round) => measure(figures) / Math.max(1e-9, measure(b[round] ?? figures)));
   return `${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
 }
 
-const rps = (f: Figures) => f.rps;
-const cpu = (f: Figures) => f.serverCpuUs ?? 0;
+const rps = (f: Measured) => f.rps;
+const cpu = (f: Measured) => f.serverCpuUs;
 
 function printBoundary(results: Rounds): void {
   const rows = TARGETS.map(({ name }) => {
@@ -83,7 +84,7 @@ function printBoundary(results: Rounds): void {
     }
     return row;
   });
-  console.log(`\nHTTP boundary: autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${Math.max(1, SECONDS / ROUNDS)} s`
+  console.log(`\nHTTP boundary: autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s`
     + ' per target and variant, production builds, one run (medians; ratios: median of the rounds\' ratios, and their'
     + ' spread; server CPU per request from /proc, which does not depend on how the cores were shared)');
   console.table(rows);

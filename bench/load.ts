@@ -1,4 +1,5 @@
 // autocannon with the benchmarks' defaults, reduced to the figures they print.
+import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 
 export const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -12,8 +13,6 @@ export type Figures = {
   requests: number;
   non2xx: number;
   statuses: string;
-  /** The server's CPU time per request in µs, when the caller measured it (processCpuMs). */
-  serverCpuUs?: number;
 };
 
 export async function load(url: string, options: Partial<autocannon.Options> = {}): Promise<Figures> {
@@ -32,7 +31,6 @@ export async function load(url: string, options: Partial<autocannon.Options> = {
 
 /** CPU time a process has used so far (user + system), in ms, from /proc (Linux). */
 export async function processCpuMs(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
   // utime and stime are fields 14 and 15, counted after the command name's closing parenthesis.
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -42,3 +40,5 @@ export async function processCpuMs(pid: number): Promise<number> {
 
 /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every mainstream architecture. */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+export const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;

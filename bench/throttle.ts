@@ -7,6 +7,7 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { redisServerBin, startRedisServer } from '../test/services';
 import { AttemptThrottle } from '../server/security/throttle';
 import { RedisThrottleStore } from '../server/security/throttle-redis';
+import { median } from './load';
 
 const OPS = 20_000;
 const CONCURRENCY = 50;
@@ -155,7 +156,6 @@ function cases(client: Redis): Case[] {
 }
 
 const rate = (result: Result) => result.ops / result.seconds;
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /** Each case's median round, and the median of its per-round ratios to `consume`. */
 function print(rounds: Result[][]): void {

@@ -28,15 +28,28 @@ const sources = new Map(sourceFiles().map((file) => [file, readFileSync(join(roo
 const files = [...sources.keys()];
 const sourceOf = (file: string) => sources.get(file) ?? '';
 
-/** Each in-house import of a file, with the line that holds its specifier, as a repository path. */
+/** A file's text: from `sources` for source files, else read (the README, JSON). */
+const textOf = (path: string) => sources.get(path) ?? readFileSync(join(root, path), 'utf8');
+
+/** The whole line of `text` that holds offset `at`. */
+function lineAt(text: string, at: number): string {
+  const end = text.indexOf('\n', at);
+  return text.slice(text.lastIndexOf('\n', at) + 1, end === -1 ? text.length : end);
+}
+
+const resolvedImports = new Map<string, { line: string; target: string }[]>();
+
+/** Each in-house import of a file, with the line that holds its specifier, as a repository path (resolved once). */
 function importsOf(file: string): { line: string; target: string }[] {
+  const known = resolvedImports.get(file);
+  if (known) return known;
   const text = sourceOf(file);
-  const lines = text.split('\n');
-  return findImports(text).flatMap(({ specifier, start }) => {
+  const found = findImports(text).flatMap(({ specifier, start }) => {
     const target = resolveImport(specifier, join(root, file), root);
-    if (target.kind !== 'local') return [];
-    return [{ line: lines[text.slice(0, start).split('\n').length - 1] ?? '', target: relative(root, target.path) }];
+    return target.kind === 'local' ? [{ line: lineAt(text, start), target: relative(root, target.path) }] : [];
   });
+  resolvedImports.set(file, found);
+  return found;
 }
 
 /** The names a file imports from the schema index (db/schema.ts re-exports every table file). */
@@ -48,7 +61,7 @@ function schemaNamesImportedBy(file: string): string[] {
 /** What a module's table files export: its tables, enums and types. */
 function tableNamesOf(paths: readonly string[]): string[] {
   return paths.filter((path) => path.startsWith('db/tables/')).flatMap((path) =>
-    [...readFileSync(join(root, path), 'utf8').matchAll(/^export (?:const|type) (\w+)/gm)].map((match) => match[1] ?? ''));
+    [...textOf(path).matchAll(/^export (?:const|type) (\w+)/gm)].map((match) => match[1] ?? ''));
 }
 
 const owns = (paths: readonly string[], target: string) =>
@@ -63,7 +76,7 @@ function filesOutside(name: string, paths: readonly string[]): string[] {
 }
 
 const occurrences = (shared: SharedLine) => (existsSync(join(root, shared.file))
-  ? locateSharedLine(readFileSync(join(root, shared.file), 'utf8').split('\n'), shared).length
+  ? locateSharedLine(textOf(shared.file).split('\n'), shared).length
   : 0);
 
 describe('modules.json', () => {

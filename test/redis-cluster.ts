@@ -2,13 +2,12 @@
 // `redis-cli --cluster create`, three masters, each with `replicasPerMaster` replicas.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
-import { waitFor } from './services';
+import { findFreePort, stopChild, waitFor } from './services';
 
 const run = promisify(execFile);
 const MASTERS = 3;
@@ -19,11 +18,7 @@ export function redisCliNextTo(redisBin: string | null): string | null {
 }
 
 /** Free on loopback right now: a listener could bind it. */
-const portIsFree = (port: number) => new Promise<boolean>((resolve) => {
-  const server = createServer();
-  server.once('error', () => resolve(false));
-  server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-});
+const portIsFree = (port: number) => findFreePort(port).then(() => true, () => false);
 
 /**
  * Ports for the nodes, each with its cluster bus port (port + 10 000) free too, drawn at random below
@@ -75,29 +70,33 @@ async function startOnce(bin: string, cliBin: string, replicasPerMaster: number)
     '--cluster-node-timeout', '2000', '--save', '', '--appendonly', 'no', '--dir', dir,
   ], { stdio: 'ignore' });
   const children = new Map<number, ChildProcess>(ports.map((port) => [port, startNode(port)]));
-  const kill = (child: ChildProcess) => new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
-    child.once('exit', resolve);
-    child.kill('SIGKILL');
-  });
+  const kill = (child: ChildProcess) => stopChild(child, 'SIGKILL');
   const cli = async (port: number, ...args: string[]) => (await run(cliBin, ['-p', String(port), ...args])).stdout;
+  let client: Cluster | undefined;
+  const stop = async () => {
+    client?.disconnect();
+    await Promise.all([...children.values()].map(kill));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Redis reports its working directory resolved, wherever TMPDIR's links lead.
+  const resolvedDir = realpathSync(dir);
   try {
     for (const port of ports) await waitFor(() => cli(port, 'ping').then(() => true), `redis-server on ${port}`, 10_000);
     // The server answering each port must be the one started here, not another suite's that got the port first.
     for (const port of ports) {
       const [, nodeDir] = (await cli(port, 'config', 'get', 'dir')).trim().split('\n');
-      if (nodeDir !== dir) throw new Error(`Redis Cluster: port ${port} is answered by another server (${nodeDir ?? '?'})`);
+      if (nodeDir !== resolvedDir) throw new Error(`Redis Cluster: port ${port} is answered by another server (${nodeDir ?? '?'})`);
     }
     const nodes = ports.map((port) => `127.0.0.1:${port}`);
     await run(cliBin, ['--cluster', 'create', ...nodes, '--cluster-replicas', String(replicasPerMaster), '--cluster-yes']);
     await waitForClusterOk(cli, ports);
+    const ready = new Cluster(ports.slice(0, MASTERS).map((port) => ({ host: '127.0.0.1', port })));
+    client = ready;
+    await new Promise((resolve, reject) => ready.once('ready', resolve).once('error', reject));
   } catch (error) {
-    await Promise.all([...children.values()].map(kill));
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
     throw error;
   }
-  const client = new Cluster(ports.slice(0, MASTERS).map((port) => ({ host: '127.0.0.1', port })));
-  await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject));
   const running = (port: number) => children.get(port)?.exitCode === null && children.get(port)?.signalCode === null;
   const live = () => ports.filter(running);
   /** `cluster nodes` as [port, flags, slot ranges] of each node, asked of a live node. */
@@ -121,13 +120,8 @@ async function startOnce(bin: string, cliBin: string, replicasPerMaster: number)
     if (child) await kill(child);
   };
   const revive = (port: number) => void children.set(port, startNode(port));
-  const stop = async () => {
-    client.disconnect();
-    await Promise.all([...children.values()].map(kill));
-    rmSync(dir, { recursive: true, force: true });
-  };
   const dbsize = async (port: number) => Number((await cli(port, 'dbsize')).trim());
-  return { client, ports, cli, dbsize, replicas, masterOf, crash, revive, stop };
+  return { client: client as Cluster, ports, cli, dbsize, replicas, masterOf, crash, revive, stop };
 }
 
 /** Every node agrees the cluster is up (replicas included, once they have synced their master). */

@@ -9,15 +9,16 @@ import postgres from 'postgres';
 
 export type RunningService = { url: string; stop(): Promise<void> };
 
-export async function findFreePort(): Promise<number> {
+/** A port nothing listens on at 127.0.0.1 (`port`, or any when 0); rejects when `port` is taken. */
+export async function findFreePort(port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(bound));
     });
   });
 }

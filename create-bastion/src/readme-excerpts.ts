@@ -51,6 +51,6 @@ export function readmeExcerpt(lines: readonly string[], reference: string): stri
   if (start === undefined) return undefined;
   const line = lines[start] ?? '';
   if (line.startsWith('|')) return firstCell(line);
-  const part = lines.slice(start, start + readmePartLength(lines, start)).join('\n');
-  return line.startsWith('#') ? part.trimEnd() : part;
+  if (line.startsWith('#')) return section(lines, start).join('\n').trimEnd();
+  return bullet(lines, start).join('\n');
 }
