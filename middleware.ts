@@ -2,7 +2,9 @@
 // peer the HTTP entry recorded (and trusted proxies only), refuse API and unsafe-method floods
 // (429), foreign-origin unsafe requests (403), unsafe methods on pages (405) and the dev tools
 // outside local development (404), and set the CSP nonce and the page security headers. Body
-// sizes are the HTTP entry's job. Next 16 calls this convention proxy.ts; see README for the migration.
+// sizes are the HTTP entry's job. Under the entry, the headers of a request that goes on are written
+// straight onto its Node request and response (server/http/exchange.ts), not carried by NextResponse.
+// Next 16 calls this convention proxy.ts; see README for the migration.
 import { type NextRequest, NextResponse } from 'next/server';
 import { getAuditLog } from '@/server/core/audit-log';
 import { hasValidCsrfCookie, csrfBinding, issueCsrfCookie } from '@/server/auth/csrf-cookie';
@@ -10,6 +12,7 @@ import { readCookie, sessionCookieName } from '@/server/auth/cookie-read';
 import { getConfig } from '@/server/core/config';
 import { clientUnknownInProduction, requestClientIp } from '@/server/http/client-address';
 import { devToolsAllowed, isDevToolPath } from '@/server/http/dev';
+import { type Exchange, exchangeFor } from '@/server/http/exchange';
 import {
   API_CONTENT_SECURITY_POLICY,
   type Refusal,
@@ -35,21 +38,65 @@ const isPublicFile = (path: string) => !isApi(path) && !path.startsWith('/_next/
 
 const TOKEN_PAGES = new Set(['/reset-password', '/activate', '/account/confirm-email', '/account/undo-email', '/unlock']);
 
-function withSecurityHeaders(response: NextResponse, csp: string | null, path: string): NextResponse {
-  const config = getConfig();
-  const pageHeaders = pageSecurityHeaders({ production: config.production });
-  for (const [name, value] of Object.entries(pageHeaders)) response.headers.set(name, value);
-  if (csp) response.headers.set('Content-Security-Policy', csp);
+/** The security headers of an answer on `path`: the page set, its CSP, and per-path extras. */
+function securityHeaders(csp: string | null, path: string): [string, string][] {
+  const headers = Object.entries(pageSecurityHeaders({ production: getConfig().production }));
+  if (csp) headers.push(['Content-Security-Policy', csp]);
   // One-time tokens travel in these pages' URLs: never leak them in a Referer.
-  if (TOKEN_PAGES.has(path)) response.headers.set('Referrer-Policy', 'no-referrer');
+  if (TOKEN_PAGES.has(path)) headers.push(['Referrer-Policy', 'no-referrer']);
   // API answers are per user: never stored by shared caches, nor kept by the browser.
-  if (isApi(path)) response.headers.set('Cache-Control', 'private, no-store');
-  return response;
+  if (isApi(path)) headers.push(['Cache-Control', 'private, no-store']);
+  return headers;
 }
 
 function refuse(refused: Refusal, path: string) {
   const response = NextResponse.json(refusalBody(refused), { status: refused.status, headers: refused.headers });
-  return withSecurityHeaders(response, REFUSAL_CONTENT_SECURITY_POLICY, path);
+  for (const [name, value] of securityHeaders(REFUSAL_CONTENT_SECURITY_POLICY, path)) response.headers.set(name, value);
+  return response;
+}
+
+const INTERNAL_HEADERS = [CLIENT_IP_HEADER, NONCE_HEADER];
+
+/**
+ * Where a request that goes on to its route gets its internal request headers and its response
+ * headers: written straight onto the HTTP entry's Node request and response when it runs (see
+ * server/http/exchange.ts for why), else carried by NextResponse (`next start`, serverless).
+ * Either way no client's copy of an internal header survives.
+ */
+type Onward = {
+  setRequestHeader(name: string, value: string): void;
+  setResponseHeader(name: string, value: string): void;
+  setCookies(cookies: string[]): void;
+  next(): NextResponse;
+};
+
+function onwardThroughEntry({ req, res }: Exchange): Onward {
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- constant names; a client's copy must go
+  for (const internal of INTERNAL_HEADERS) delete req.headers[internal];
+  return {
+    setRequestHeader: (name, value) => void (req.headers[name.toLowerCase()] = value),
+    setResponseHeader: (name, value) => void res.setHeader(name, value),
+    setCookies: (cookies) => void res.appendHeader('Set-Cookie', cookies),
+    next: () => NextResponse.next(),
+  };
+}
+
+function onwardThroughNext(request: NextRequest): Onward {
+  const requestHeaders = new Headers(request.headers);
+  for (const internal of INTERNAL_HEADERS) requestHeaders.delete(internal);
+  const responseHeaders: [string, string][] = [];
+  const cookies: string[] = [];
+  return {
+    setRequestHeader: (name, value) => requestHeaders.set(name, value),
+    setResponseHeader: (name, value) => void responseHeaders.push([name, value]),
+    setCookies: (set) => void cookies.push(...set),
+    next: () => {
+      const response = NextResponse.next({ request: { headers: requestHeaders } });
+      for (const [name, value] of responseHeaders) response.headers.set(name, value);
+      for (const cookie of cookies) response.headers.append('Set-Cookie', cookie);
+      return response;
+    },
+  };
 }
 
 /** API calls and every unsafe-method request (pages too, which have no other limit) spend the per-IP budget. */
@@ -73,14 +120,14 @@ async function spendApiBudget(ip: string, path: string): Promise<NextResponse | 
 export async function middleware(request: NextRequest) {
   const config = getConfig();
   const path = request.nextUrl.pathname;
-  const headers = new Headers(request.headers);
-  for (const internal of [CLIENT_IP_HEADER, NONCE_HEADER]) headers.delete(internal);
+  const exchange = exchangeFor(request.method);
+  const onward = exchange ? onwardThroughEntry(exchange) : onwardThroughNext(request);
 
   const ip = requestClientIp(request.headers, config);
   if (clientUnknownInProduction(ip, config)) {
     return refuse(refusal(503, 'The server cannot tell who is asking.'), path);
   }
-  headers.set(CLIENT_IP_HEADER, ip);
+  onward.setRequestHeader(CLIENT_IP_HEADER, ip);
   const audit = (details: Record<string, unknown>) =>
     getAuditLog().record({ event: 'csrf_rejected', ip, userAgent: request.headers.get('user-agent'), method: request.method, path, details });
 
@@ -103,26 +150,27 @@ export async function middleware(request: NextRequest) {
     if (!isApi(path)) return refuse(refusal(405, 'Pages accept only GET and HEAD.', { Allow: 'GET, HEAD' }), path);
   }
 
-  if (isApi(path)) {
-    // Also on the HTML 404 page Next renders for an unknown /api path.
-    return withSecurityHeaders(NextResponse.next({ request: { headers } }), API_CONTENT_SECURITY_POLICY, path);
-  }
   if (isPublicFile(path)) {
     // next.config.mjs stamps these per file, but its rules match the raw path while the file
     // server decodes it: /%64emo/hostile.html would reach public/demo/hostile.html with no rule
     // matching. So the static set is also set here, for every path that looks like a file.
-    const response = NextResponse.next({ request: { headers } });
-    for (const [name, value] of Object.entries(DEFAULT_STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
-    return response;
+    for (const [name, value] of Object.entries(DEFAULT_STATIC_SECURITY_HEADERS)) onward.setResponseHeader(name, value);
+    return onward.next();
   }
-
-  const nonce = createNonce();
-  const csp = contentSecurityPolicy(nonce, { development: !config.production });
-  headers.set(NONCE_HEADER, nonce);
-  headers.set('Content-Security-Policy', csp); // Next reads the nonce from here and stamps its scripts
-  const response = withSecurityHeaders(NextResponse.next({ request: { headers } }), csp, path);
-  if (!hasValidCsrfCookie(request.headers)) issueCsrfCookie(response.headers, csrfBinding(request.headers));
-  return response;
+  let csp = API_CONTENT_SECURITY_POLICY; // also on the HTML 404 page Next renders for an unknown /api path
+  if (!isApi(path)) {
+    const nonce = createNonce();
+    csp = contentSecurityPolicy(nonce, { development: !config.production });
+    onward.setRequestHeader(NONCE_HEADER, nonce);
+    onward.setRequestHeader('Content-Security-Policy', csp); // Next reads the nonce from here and stamps its scripts
+    if (!hasValidCsrfCookie(request.headers)) {
+      const issued = new Headers();
+      issueCsrfCookie(issued, csrfBinding(request.headers));
+      onward.setCookies(issued.getSetCookie());
+    }
+  }
+  for (const [name, value] of securityHeaders(csp, path)) onward.setResponseHeader(name, value);
+  return onward.next();
 }
 
 export const config = {

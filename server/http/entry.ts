@@ -15,6 +15,7 @@ import { type Refusal, writeRefusal } from './refusal';
 import { checkRequestLine } from './request-line';
 import { UpgradeGate } from './upgrade';
 import { markHttpEntryRunning } from './client-address';
+import { runWithExchange } from './exchange';
 import { LoadShedder, publishPressure } from './load-shedding';
 import { UnknownPaths, writeNotFound } from './unknown-paths';
 import { limitPasswordHashing, passwordHashingCapacity } from '../security/password';
@@ -124,7 +125,7 @@ export async function startHttpEntry(config: Config, options: { dev: boolean; di
     screen(req, res, config, options.dev, unknownPaths)
       .then((screened) => {
         const answer = screened ?? signIns.admit(req, res) ?? shedder.admit(req, res);
-        if (answer === null) return void handle(req, res);
+        if (answer === null) return void runWithExchange({ req, res }, () => handle(req, res));
         if ('redirect' in answer) return void res.writeHead(307, { Location: answer.redirect }).end();
         if ('notFound' in answer) return writeNotFound(res, answer.notFound, config.production);
         refuse(req, res, answer, config);

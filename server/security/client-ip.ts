@@ -10,10 +10,15 @@ export const UNKNOWN_IP = 'unknown';
 export type ClientIpOptions = { peerHeader?: string; trustedProxies?: readonly string[]; trustedHeader?: string };
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+/** A dotted quad already canonical (each part 0–255, no leading zero): what parsing would give back. */
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /** A canonical address (IPv4-mapped IPv6 becomes IPv4), or null. Accepts "[v6]:port" and "v4:port". */
 export function normaliseIp(text: string): string | null {
   let value = text.trim();
   if (value.length === 0 || value.length > 64) return null;
+  // Every request's peer takes this path: ipaddr.js's parsers cost more than the rest of the middleware.
+  if (CANONICAL_IPV4.test(value)) return value;
   const bracketed = value.match(/^\[([^\]]+)\](?::\d{1,5})?$/);
   if (bracketed?.[1]) value = bracketed[1];
   else if (/^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/.test(value)) value = value.slice(0, value.lastIndexOf(':'));
@@ -50,9 +55,22 @@ export function parseTrustedProxies(list: readonly string[]): Range[] {
   });
 }
 
+/** Verdicts per range list, so the few addresses of a deployment's own proxies are parsed once, not per request. */
+const verdictCache = new WeakMap<Range[], Map<string, boolean>>();
+const MAX_VERDICTS = 4096;
+
 function isTrusted(ip: string, ranges: Range[]): boolean {
-  const parsed = ipaddr.parse(ip);
-  return ranges.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
+  let verdicts = verdictCache.get(ranges);
+  if (!verdicts) verdictCache.set(ranges, (verdicts = new Map()));
+  let trusted = verdicts.get(ip);
+  if (trusted === undefined) {
+    const parsed = ipaddr.parse(ip);
+    trusted = ranges.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
+    // Bounded: a flood of distinct addresses (each checked as it passes a hop) cannot grow it.
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(ip, trusted);
+  }
+  return trusted;
 }
 
 const rangeCache = new Map<string, Range[]>();
