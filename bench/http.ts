@@ -2,15 +2,16 @@
 // Requests per second, latency and the server's CPU per request for a page, a static file, an
 // unknown path, /api/health and a trivial tRPC query through Bastion's middleware, a pass-through
 // middleware and none (their own builds, made here: BENCH_HTTP_VARIANTS=bastion skips them), all
-// three running at once and measured target by target in interleaved rounds; then refused sign-ins
-// against a locked account, correct sign-ins against bare argon2id, and /api/health and the event
-// loop during a sign-in flood. Run with `npm run bench` or `npx tsx bench/http.ts` (after
-// `npm run build`). Figures only.
+// running at once and measured target by target in interleaved rounds; then Bastion's middleware
+// against a pass-through inside one process (the same-process build), which two processes cannot
+// resolve below ~10 %; then refused sign-ins against a locked account, correct sign-ins against
+// bare argon2id, and /api/health and the event loop during a sign-in flood. Run with `npm run
+// bench` or `npx tsx bench/http.ts` (after `npm run build`). Figures only.
 import { pathToFileURL } from 'node:url';
 import { migrateDatabase } from '../db/migrate';
 import { redisServerBin, startRedisServer, startThrowawayPostgres } from '../test/services';
 import { type RunningApp, startApp } from '../test/app';
-import { buildVariant, type Variant } from './http-variants';
+import { buildVariant, PASS_THROUGH_HEADER, type Variant } from './http-variants';
 import { signInFigures } from './http-sign-in';
 import { CONNECTIONS, type Figures, load, median, processCpuMs, SECONDS } from './load';
 
@@ -54,6 +55,52 @@ async function boundary(apps: Apps): Promise<Rounds> {
   return results;
 }
 
+type Arms = Record<string, { bastion: Measured[]; passThrough: Measured[] }>;
+
+/**
+ * Bastion's middleware against a pass-through in one process (the same-process build): rounds in
+ * which the two arms alternate, the pass-through arm asking for it with a request header.
+ */
+async function sameProcess(app: RunningApp): Promise<Arms> {
+  const arms: Arms = {};
+  const measure = async (url: string, headers: Record<string, string>): Promise<Measured> => {
+    const cpuBefore = await processCpuMs(app.child.pid!);
+    const figures = await load(url, { duration: ROUND_SECONDS, headers });
+    const cpuMs = (await processCpuMs(app.child.pid!)) - cpuBefore;
+    return { ...figures, serverCpuUs: cpuMs * 1000 / Math.max(1, figures.requests) };
+  };
+  for (const { name, path } of TARGETS) {
+    const url = `${app.origin}${path}`;
+    const passing = { [PASS_THROUGH_HEADER]: '1' };
+    await load(url, { duration: 1 });
+    await load(url, { duration: 1, headers: passing });
+    const target = (arms[name] = { bastion: [] as Measured[], passThrough: [] as Measured[] });
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2) target.passThrough.push(await measure(url, passing));
+      target.bastion.push(await measure(url, {}));
+      if (!(round % 2)) target.passThrough.push(await measure(url, passing));
+    }
+  }
+  return arms;
+}
+
+function printSameProcess(arms: Arms): void {
+  const rows = Object.entries(arms).map(([target, { bastion, passThrough }]) => {
+    const cpuUs = (rounds: Measured[]) => Math.round(median(rounds.map(cpu)));
+    return {
+      target,
+      'bastion': `${median(bastion.map(rps))}/s, ${cpuUs(bastion)} µs CPU`,
+      'pass-through': `${median(passThrough.map(rps))}/s, ${cpuUs(passThrough)} µs CPU`,
+      'bastion / pass-through, req/s': ratio(bastion, passThrough, rps),
+      'bastion / pass-through, server CPU per request': ratio(bastion, passThrough, cpu),
+      'difference, µs CPU per request': cpuUs(bastion) - cpuUs(passThrough),
+    };
+  });
+  console.log(`\nThe same comparison in one process (Bastion's middleware, or a pass-through when the request asks),`
+    + ` ${ROUNDS} rounds of ${ROUND_SECONDS} s per target and arm, arms alternating:`);
+  console.table(rows);
+}
+
 /** The median of the round-by-round ratios of `measure`, with their spread. */
 function ratio(a: Measured[] | undefined, b: Measured[] | undefined, measure: (f: Measured) => number): string | null {
   if (!a || !b) return null;
@@ -94,7 +141,7 @@ export default async function run(): Promise<void> {
   const redisBin = redisServerBin();
   const database = await startThrowawayPostgres();
   const redis = redisBin ? await startRedisServer(redisBin) : null;
-  const variants = (process.env.BENCH_HTTP_VARIANTS ?? 'bastion,pass-through,none').split(',') as Variant[];
+  const variants = (process.env.BENCH_HTTP_VARIANTS ?? 'bastion,pass-through,none,same-process').split(',') as Variant[];
   const env = {
     DATABASE_URL: database.url,
     REDIS_URL: redis?.url,
@@ -105,6 +152,7 @@ export default async function run(): Promise<void> {
     PASSWORD_HASH_CONCURRENCY: process.env.PASSWORD_HASH_CONCURRENCY,
   };
   let results: Rounds = {};
+  let arms: Arms = {};
   try {
     await migrateDatabase(database.url);
     const builds = variants.flatMap((variant) => (variant === 'bastion' ? [] : [{ variant, ...buildVariant(variant) }]));
@@ -113,13 +161,16 @@ export default async function run(): Promise<void> {
       for (const variant of variants) {
         apps[variant] = await startApp(env, undefined, builds.find((build) => build.variant === variant)?.dir);
       }
-      results = await boundary(apps);
+      const { 'same-process': both, ...separate } = apps;
+      results = await boundary(separate);
+      if (both) arms = await sameProcess(both);
       if (apps.bastion && process.env.BENCH_HTTP_SIGN_INS !== '0') await signInFigures(apps.bastion, database.url);
     } finally {
       await Promise.all(Object.values(apps).map((app) => app.stop()));
       for (const build of builds) build.remove();
     }
     printBoundary(results);
+    if (Object.keys(arms).length > 0) printSameProcess(arms);
   } finally {
     await redis?.stop();
     await database.stop();

@@ -22,8 +22,9 @@ import { limitPasswordHashing, passwordHashingCapacity } from '../security/passw
 import { publishSignInLoad, SignInAdmission } from './sign-in-admission';
 
 export function recordPeerAddress(req: IncomingMessage): void {
+  // Only when present: a delete turns the headers object into a slow dictionary for the rest of the request.
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go
-  delete req.headers[PEER_IP_HEADER];
+  if (PEER_IP_HEADER in req.headers) delete req.headers[PEER_IP_HEADER];
   const peer = normaliseIp(req.socket.remoteAddress ?? '');
   if (peer) req.headers[PEER_IP_HEADER] = peer;
 }
