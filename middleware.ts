@@ -61,7 +61,10 @@ const INTERNAL_HEADERS = [CLIENT_IP_HEADER, NONCE_HEADER];
  * Where a request that goes on to its route gets its internal request headers and its response
  * headers: written straight onto the HTTP entry's Node request and response when it runs (see
  * server/http/exchange.ts for why), else carried by NextResponse (`next start`, serverless).
- * Either way no client's copy of an internal header survives.
+ * Either way no client's copy of an internal header survives. One difference: a cookie set through
+ * NextResponse is also visible to this request's server components (`cookies()`), one set on `res`
+ * only to the browser — right for the CSRF cookie, which only the browser reads; a cookie a render
+ * must see at once belongs in a request header too.
  */
 type Onward = {
   setRequestHeader(name: string, value: string): void;
