@@ -55,8 +55,6 @@ function refuse(refused: Refusal, path: string) {
   return response;
 }
 
-const INTERNAL_HEADERS = [CLIENT_IP_HEADER, NONCE_HEADER];
-
 /**
  * Where a request that goes on to its route gets its internal request headers and its response
  * headers: written straight onto the HTTP entry's Node request and response when it runs (see
@@ -73,12 +71,8 @@ type Onward = {
   next(): NextResponse;
 };
 
+/** The entry dropped a client's copies of the internal headers already (recordPeerAddress). */
 function onwardThroughEntry({ req, res }: Exchange): Onward {
-  for (const internal of INTERNAL_HEADERS) {
-    // Only when present: a delete turns the headers object into a slow dictionary for the rest of the request.
-    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- constant names; a client's copy must go
-    if (internal in req.headers) delete req.headers[internal];
-  }
   return {
     setRequestHeader: (name, value) => void (req.headers[name.toLowerCase()] = value),
     setResponseHeader: (name, value) => void res.setHeader(name, value),
@@ -89,7 +83,7 @@ function onwardThroughEntry({ req, res }: Exchange): Onward {
 
 function onwardThroughNext(request: NextRequest): Onward {
   const requestHeaders = new Headers(request.headers);
-  for (const internal of INTERNAL_HEADERS) requestHeaders.delete(internal);
+  for (const internal of [CLIENT_IP_HEADER, NONCE_HEADER]) requestHeaders.delete(internal);
   const responseHeaders: [string, string][] = [];
   const cookies: string[] = [];
   return {

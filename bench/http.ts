@@ -38,6 +38,14 @@ type Rounds = Partial<Record<Variant, Record<string, Measured[]>>>;
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
 const ROUND_SECONDS = Math.max(1, SECONDS / ROUNDS);
 
+/** One round against `app`, with the server's CPU time per request in it. */
+async function measureRound(app: RunningApp, url: string, headers: Record<string, string> = {}): Promise<Measured> {
+  const cpuBefore = await processCpuMs(app.child.pid!);
+  const figures = await load(url, { duration: ROUND_SECONDS, headers });
+  const cpuMs = (await processCpuMs(app.child.pid!)) - cpuBefore;
+  return { ...figures, serverCpuUs: cpuMs * 1000 / Math.max(1, figures.requests) };
+}
+
 async function boundary(apps: Apps): Promise<Rounds> {
   const results: Rounds = {};
   const entries = Object.entries(apps) as [Variant, RunningApp][];
@@ -45,10 +53,7 @@ async function boundary(apps: Apps): Promise<Rounds> {
     for (const [, app] of entries) await load(`${app.origin}${path}`, { duration: 1 });
     for (let round = 0; round < ROUNDS; round++) {
       for (const [variant, app] of round % 2 ? entries.toReversed() : entries) {
-        const cpuBefore = await processCpuMs(app.child.pid!);
-        const figures = await load(`${app.origin}${path}`, { duration: ROUND_SECONDS });
-        const serverCpuUs = ((await processCpuMs(app.child.pid!)) - cpuBefore) * 1000 / Math.max(1, figures.requests);
-        ((results[variant] ??= {})[name] ??= []).push({ ...figures, serverCpuUs });
+        ((results[variant] ??= {})[name] ??= []).push(await measureRound(app, `${app.origin}${path}`));
       }
     }
   }
@@ -63,22 +68,16 @@ type Arms = Record<string, { bastion: Measured[]; passThrough: Measured[] }>;
  */
 async function sameProcess(app: RunningApp): Promise<Arms> {
   const arms: Arms = {};
-  const measure = async (url: string, headers: Record<string, string>): Promise<Measured> => {
-    const cpuBefore = await processCpuMs(app.child.pid!);
-    const figures = await load(url, { duration: ROUND_SECONDS, headers });
-    const cpuMs = (await processCpuMs(app.child.pid!)) - cpuBefore;
-    return { ...figures, serverCpuUs: cpuMs * 1000 / Math.max(1, figures.requests) };
-  };
   for (const { name, path } of TARGETS) {
     const url = `${app.origin}${path}`;
-    const passing = { [PASS_THROUGH_HEADER]: '1' };
-    await load(url, { duration: 1 });
-    await load(url, { duration: 1, headers: passing });
-    const target = (arms[name] = { bastion: [] as Measured[], passThrough: [] as Measured[] });
+    const target: Arms[string] = { bastion: [], passThrough: [] };
+    arms[name] = target;
+    const order = [[target.bastion, {}], [target.passThrough, { [PASS_THROUGH_HEADER]: '1' }]] as const;
+    for (const [, headers] of order) await load(url, { duration: 1, headers });
     for (let round = 0; round < ROUNDS; round++) {
-      if (round % 2) target.passThrough.push(await measure(url, passing));
-      target.bastion.push(await measure(url, {}));
-      if (!(round % 2)) target.passThrough.push(await measure(url, passing));
+      for (const [rounds, headers] of round % 2 ? order.toReversed() : order) {
+        rounds.push(await measureRound(app, url, headers));
+      }
     }
   }
   return arms;

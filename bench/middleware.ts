@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { NextResponse } from 'next/server';
+import { runWithExchange } from '../server/http/exchange';
 import { TEST_ENCRYPTION_KEY, TEST_SESSION_SECRET } from '../test/app';
 import { median } from './load';
 
@@ -43,7 +44,6 @@ type Handler = (request: never) => unknown;
 type Setup = {
   adapter: (params: unknown) => Promise<{ response: Response }>;
   toNodeOutgoingHttpHeaders: (headers: Headers) => unknown;
-  runWithExchange: <T>(exchange: { req: IncomingMessage; res: ServerResponse }, handle: () => T) => T;
   bastion: Handler;
 };
 
@@ -61,10 +61,9 @@ async function setUp(): Promise<Setup> {
   const { adapter } = require('next/dist/server/web/adapter') as Pick<Setup, 'adapter'>;
   const { toNodeOutgoingHttpHeaders } = require('next/dist/server/web/utils') as Pick<Setup, 'toNodeOutgoingHttpHeaders'>;
   const { markHttpEntryRunning } = await import('../server/http/client-address');
-  const { runWithExchange } = await import('../server/http/exchange');
   const { middleware } = await import('../middleware');
   markHttpEntryRunning();
-  return { adapter, toNodeOutgoingHttpHeaders, runWithExchange, bastion: middleware as Handler };
+  return { adapter, toNodeOutgoingHttpHeaders, bastion: middleware as Handler };
 }
 
 async function call(setup: Setup, handler: Handler, path: string): Promise<void> {
@@ -73,7 +72,7 @@ async function call(setup: Setup, handler: Handler, path: string): Promise<void>
   req.url = path;
   req.headers = { ...BROWSER_HEADERS };
   const res = new ServerResponse(req);
-  const result = await setup.runWithExchange({ req, res }, () => setup.adapter({
+  const result = await runWithExchange({ req, res }, () => setup.adapter({
     handler,
     page: 'middleware',
     request: {

@@ -1,11 +1,13 @@
 // The HTTP entry: a small Node server around Next's request handler, and the first gate every
 // request meets. It records the socket's peer address in an internal header (after deleting any
-// inbound copy, so a client cannot choose its own IP), applies Node's timeouts and header-size
-// limits, refuses what no route serves (methods, targets, upgrades, bodies where none belong or
-// past the limit) before Next reads a byte, and answers every refusal in one shape.
+// inbound copy of the internal headers, so a client cannot choose its own IP or nonce), applies
+// Node's timeouts and header-size limits, refuses what no route serves (methods, targets, upgrades,
+// bodies where none belong or past the limit) before Next reads a byte, and answers every refusal
+// in one shape.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import next from 'next';
 import { normaliseIp, PEER_IP_HEADER } from '../security/client-ip';
+import { CLIENT_IP_HEADER, NONCE_HEADER } from '../security/headers';
 import type { Config } from '../core/config';
 import { getLogger } from '../core/log';
 import { bodyLimitFor, bodyTooLarge, declaredBodyRefusal, hasChunkedBody, holdChunkedBody } from './body';
@@ -21,10 +23,15 @@ import { UnknownPaths, writeNotFound } from './unknown-paths';
 import { limitPasswordHashing, passwordHashingCapacity } from '../security/password';
 import { publishSignInLoad, SignInAdmission } from './sign-in-admission';
 
+/** Headers only Bastion writes: a client's copies never get past the entry. */
+const INTERNAL_HEADERS = [PEER_IP_HEADER, CLIENT_IP_HEADER, NONCE_HEADER];
+
 export function recordPeerAddress(req: IncomingMessage): void {
-  // Only when present: a delete turns the headers object into a slow dictionary for the rest of the request.
-  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant name; the inbound copy must go
-  if (PEER_IP_HEADER in req.headers) delete req.headers[PEER_IP_HEADER];
+  for (const internal of INTERNAL_HEADERS) {
+    // Only when present: a delete turns the headers object into a slow dictionary for the rest of the request.
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- constant names; a client's copy must go
+    if (internal in req.headers) delete req.headers[internal];
+  }
   const peer = normaliseIp(req.socket.remoteAddress ?? '');
   if (peer) req.headers[PEER_IP_HEADER] = peer;
 }

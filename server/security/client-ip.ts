@@ -55,13 +55,11 @@ export function parseTrustedProxies(list: readonly string[]): Range[] {
   });
 }
 
-/** Verdicts per range list, so the few addresses of a deployment's own proxies are parsed once, not per request. */
-const verdictCache = new WeakMap<Range[], Map<string, boolean>>();
+/** A trusted-proxy list, parsed once, with its verdicts so far: a proxy's address is parsed once, not per request. */
+type TrustedProxies = { ranges: Range[]; verdicts: Map<string, boolean> };
 const MAX_VERDICTS = 4096;
 
-function isTrusted(ip: string, ranges: Range[]): boolean {
-  let verdicts = verdictCache.get(ranges);
-  if (!verdicts) verdictCache.set(ranges, (verdicts = new Map()));
+function isTrusted(ip: string, { ranges, verdicts }: TrustedProxies): boolean {
   let trusted = verdicts.get(ip);
   if (trusted === undefined) {
     const parsed = ipaddr.parse(ip);
@@ -73,19 +71,19 @@ function isTrusted(ip: string, ranges: Range[]): boolean {
   return trusted;
 }
 
-const rangeCache = new Map<string, Range[]>();
-function rangesFor(list: readonly string[]): Range[] {
+const proxyCache = new Map<string, TrustedProxies>();
+function trustedProxiesFor(list: readonly string[]): TrustedProxies {
   const key = list.join(',');
-  let ranges = rangeCache.get(key);
-  if (!ranges) rangeCache.set(key, (ranges = parseTrustedProxies(list)));
-  return ranges;
+  let proxies = proxyCache.get(key);
+  if (!proxies) proxyCache.set(key, (proxies = { ranges: parseTrustedProxies(list), verdicts: new Map() }));
+  return proxies;
 }
 
 export function getClientIpFromHeaders(headers: Headers, options: ClientIpOptions = {}): string {
   const peer = normaliseIp(headers.get(options.peerHeader ?? PEER_IP_HEADER) ?? '');
   if (!peer) return UNKNOWN_IP;
-  const ranges = rangesFor(options.trustedProxies ?? []);
-  if (!options.trustedHeader || ranges.length === 0 || !isTrusted(peer, ranges)) return peer;
+  const proxies = trustedProxiesFor(options.trustedProxies ?? []);
+  if (!options.trustedHeader || proxies.ranges.length === 0 || !isTrusted(peer, proxies)) return peer;
   const value = headers.get(options.trustedHeader);
   if (!value) return peer;
   if (options.trustedHeader.toLowerCase() !== 'x-forwarded-for') return normaliseIp(value) ?? peer;
@@ -93,7 +91,7 @@ export function getClientIpFromHeaders(headers: Headers, options: ClientIpOption
   for (let i = hops.length - 1; i >= 0; i -= 1) {
     const ip = normaliseIp(hops[i] ?? '');
     if (!ip) return peer;
-    if (!isTrusted(ip, ranges)) return ip;
+    if (!isTrusted(ip, proxies)) return ip;
   }
   return normaliseIp(hops[0] ?? '') ?? peer;
 }
